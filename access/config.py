@@ -117,12 +117,16 @@ def _matches(pattern: re.Pattern[str], rule: str) -> Callable[[str, str], None]:
     return check
 
 
-def _unique(items: Iterable[T], name: Callable[[T], str], key: str) -> None:
-    seen: set[str] = set()
+def _unique(items: Iterable[T], key: str, field: str, scope: Callable[[T], str] = lambda _: "",
+            config_key: str = "") -> None:
+    """Refuse a second item with the same `field` (within the same `scope`, e.g. the same account)."""
+    seen: set[tuple[str, str]] = set()
     for i, item in enumerate(items):
-        if name(item) in seen:
-            raise ConfigError(f"{key}[{i}].name", name(item), "is defined twice")
-        seen.add(name(item))
+        identity = (scope(item), getattr(item, field))
+        if identity in seen:
+            raise ConfigError(f"{key}[{i}].{config_key or field}", identity[1], "is defined twice in its account"
+                              if scope(item) else "is defined twice")
+        seen.add(identity)
 
 
 def _check_bucket_name(key: str, name: str) -> None:
@@ -289,17 +293,18 @@ def parse_model(raw: object) -> AccessModel:
     accounts = [_account(k, a) for k, a in top.items("accounts")]
     if not accounts:
         raise ConfigError("accounts", None, "is empty: define at least the trusting and the trusted account")
-    _unique(accounts, lambda a: a.name, "accounts")
-    _unique(accounts, lambda a: a.id, "accounts")
+    _unique(accounts, "accounts", "name")
+    _unique(accounts, "accounts", "id")
     by_account = {a.name: a for a in accounts}
     buckets = [_bucket(k, b, by_account) for k, b in top.items("buckets")]
-    _unique(buckets, lambda b: b.name, "buckets")
+    _unique(buckets, "buckets", "name")
     by_bucket = {b.name: b for b in buckets}
     roles = [_role(k, r, by_account, by_bucket) for k, r in top.items("roles")]
-    _unique(roles, lambda r: f"{r.account}/{r.name}", "roles")
+    _unique(roles, "roles", "name", lambda r: r.account)
+    _unique(roles, "roles", "policy_name", lambda r: r.account, "policyName")
     by_role = {r.name: r for r in roles}
     groups = [_group(k, g, by_account, by_role) for k, g in top.items("groups")]
-    _unique(groups, lambda g: f"{g.account}/{g.name}", "groups")
+    _unique(groups, "groups", "name", lambda g: g.account)
     return AccessModel(accounts=tuple(accounts), roles=tuple(roles), groups=tuple(groups), buckets=tuple(buckets))
 
 

@@ -83,11 +83,13 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
+        wrapped = rpc.deserialize_properties(request.object, keep_unknowns=True)
         record = PlannedResource(
             urn=response.urn,
             type=request.type,
             name=request.name,
-            inputs=rpc.deserialize_properties(request.object, keep_unknowns=True),
+            inputs={key: rpc.unwrap_rpc_secret(value) for key, value in wrapped.items()},
+            secret_inputs=frozenset(key for key, value in wrapped.items() if rpc.is_rpc_secret(value)),
             custom=request.custom,
             parent=request.parent or None,
             provider=request.provider or None,
@@ -133,10 +135,8 @@ def _program_environment(config: StackConfig, project_dir: Path) -> Iterator[Non
                     os.environ[key] = value
 
 
-def _run(config: StackConfig, project_dir: Path) -> StackRun:
-    program_mocks = ProgramMocks()
-    monitor = RecordingMonitor(program_mocks)
-    pulumi.runtime.set_mocks(program_mocks, project=config.project, stack=config.stack, preview=True,
+def _run(config: StackConfig, project_dir: Path, monitor: RecordingMonitor) -> StackRun:
+    pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=True,
                              monitor=monitor)
     with _program_environment(config, project_dir):
         _sync_await(stack.run_pulumi_func(lambda: runpy.run_path(str(project_dir / "__main__.py"))))
@@ -150,10 +150,12 @@ def _run(config: StackConfig, project_dir: Path) -> StackRun:
     return StackRun(config, tuple(monitor.planned), outputs, frozenset(secrets))
 
 
-def run_stack(stack_name: str, project_dir: Path = PROJECT_DIR, config: StackConfig | None = None) -> StackRun:
+def run_stack(stack_name: str, project_dir: Path = PROJECT_DIR, config: StackConfig | None = None,
+              monitor: RecordingMonitor | None = None) -> StackRun:
     """Run the program for `stack_name` (its `Pulumi.<stack>.yaml`, or `config` if given) under mocks.
 
-    Exceptions from the program (e.g. `access.config.ConfigError`) propagate unchanged.
+    Exceptions from the program (e.g. `access.config.ConfigError`) propagate unchanged; pass a `monitor` to
+    see what was registered before one was raised.
     """
     stack_config = config or load_stack_config(project_dir, stack_name)
-    return contextvars.Context().run(_run, stack_config, project_dir)
+    return contextvars.Context().run(_run, stack_config, project_dir, monitor or RecordingMonitor(ProgramMocks()))
