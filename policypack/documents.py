@@ -1,0 +1,352 @@
+"""Pure helpers for reading IAM policy documents the way AWS reads them.
+
+Every rule of the pack looks at the same few things (who is trusted, which actions, which resources, which
+conditions), and Pulumi programs write documents in every shape AWS accepts: a JSON string or an object,
+`Statement` as a list or a single object, `Principal`/`Action`/`Resource` as a string or a list. This module
+turns all of them into one normalised form, once per distinct document (parsing is cached on the JSON text),
+so the rules never have to care about shapes and never disagree about them.
+
+Nothing here knows about Pulumi resources; the only Pulumi knowledge is the set of placeholder strings that
+stand for values not known yet during a preview, which a document may carry in any of its fields.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pulumi_policy.proxy import (
+    UNKNOWN_ARCHIVE_VALUE,
+    UNKNOWN_ARRAY_VALUE,
+    UNKNOWN_ASSET_VALUE,
+    UNKNOWN_BOOLEAN_VALUE,
+    UNKNOWN_NUMBER_VALUE,
+    UNKNOWN_OBJECT_VALUE,
+    UNKNOWN_STRING_VALUE,
+)
+
+CURRENT_VERSION = "2012-10-17"
+
+UNKNOWN_VALUES = frozenset(
+    {
+        UNKNOWN_ARCHIVE_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_ASSET_VALUE,
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+        UNKNOWN_STRING_VALUE,
+    }
+)
+
+_DOCUMENT_ELEMENTS = frozenset({"Version", "Id", "Statement"})
+_STATEMENT_ELEMENTS = frozenset(
+    {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+)
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+# Operators under which a condition pins a key to the literal values listed (no IfExists: a missing key
+# would then satisfy the condition; no ForAllValues: an empty key set would satisfy it).
+_EQUALITY_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
+
+
+def is_unknown(value: object) -> bool:
+    """Whether a value is, or embeds, a placeholder for something only known after the update.
+
+    A string that merely contains a placeholder (e.g. an ARN built around an unknown bucket name) is as
+    undecidable as the placeholder itself, so rules skip it rather than judge a value that will change.
+    """
+    return isinstance(value, str) and any(placeholder in value for placeholder in UNKNOWN_VALUES)
+
+
+def has_wildcard(value: str) -> bool:
+    """IAM's two wildcards; `?` widens a value as much as `*` does for our purposes."""
+    return "*" in value or "?" in value
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    """IAM globbing: only `*` and `?` are special (unlike fnmatch, `[` is a literal character)."""
+    body = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
+    return re.compile(f"^{body}$", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """Whether an Action pattern covers an action; IAM compares action names case-insensitively."""
+    return _glob(pattern, True).match(action) is not None
+
+
+def arn_matches(pattern: str, arn: str) -> bool:
+    """Whether a Resource pattern covers an ARN; ARNs are case-sensitive."""
+    return _glob(pattern, False).match(arn) is not None
+
+
+def arn_account(arn: str) -> str | None:
+    """The account field of an ARN (may be empty or hold wildcards), None when the value is not an ARN."""
+    parts = arn.split(":", 5)
+    if len(parts) < 5 or parts[0] != "arn":
+        return None
+    return parts[4]
+
+
+def principal_account(value: str) -> str | None:
+    """The account an AWS principal belongs to: a bare account ID, `arn:aws:iam::ID:root` or any ARN in it."""
+    if _ACCOUNT_ID.match(value):
+        return value
+    return arn_account(value)
+
+
+def is_wildcard_account(account: str | None) -> bool:
+    """An ARN whose account field is a wildcard names every account in AWS."""
+    return account is not None and has_wildcard(account)
+
+
+def _text(value: Any) -> str:
+    """Condition values as IAM compares them: JSON booleans are the strings "true"/"false"."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _strings(value: Any, element: str, problems: list[str]) -> tuple[str, ...]:
+    """A string-or-list element as a tuple of strings, noting anything AWS would reject."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(item, str) for item in items):
+        problems.append(f"{element} must be a string or a non-empty list of strings")
+        return tuple(item for item in items if isinstance(item, str))
+    return tuple(items)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One `operator: {key: values}` entry of a Condition block."""
+
+    operator: str
+    key: str
+    values: tuple[str, ...]
+
+    @property
+    def operator_lower(self) -> str:
+        return self.operator.lower()
+
+    @property
+    def key_lower(self) -> str:
+        return self.key.lower()
+
+    def only(self, value: str) -> bool:
+        """Whether every value equals `value` ignoring case (IAM reads "True" and "true" alike for Bool)."""
+        return bool(self.values) and all(item.lower() == value for item in self.values)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A statement with every element normalised to tuples, keeping which variant (Action/NotAction...) it used."""
+
+    index: int
+    sid: str | None
+    effect: Any
+    principal_element: str | None  # "Principal", "NotPrincipal" or None
+    principals: tuple[tuple[str, str], ...]  # (type, value); Principal "*" is ("*", "*")
+    action_element: str | None  # "Action", "NotAction" or None
+    actions: tuple[str, ...]
+    resource_element: str | None  # "Resource", "NotResource" or None
+    resources: tuple[str, ...]
+    conditions: tuple[Condition, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """How messages name the statement: its Sid when it has one, else its position in the list."""
+        return f'statement "{self.sid}"' if self.sid else f"Statement[{self.index}]"
+
+    @property
+    def allows(self) -> bool:
+        return self.effect == "Allow"
+
+    @property
+    def denies(self) -> bool:
+        return self.effect == "Deny"
+
+    def covers_action(self, action: str) -> bool:
+        """Whether the statement applies to `action` (NotAction applies to everything it does not list).
+
+        Passing a pattern such as "s3:*" asks whether the statement covers every action of that pattern:
+        only patterns at least as wide ("*", "s3:*") match the literal string "s3:*".
+        """
+        listed = any(action_matches(pattern, action) for pattern in self.actions if not is_unknown(pattern))
+        if self.action_element == "NotAction":
+            return not listed
+        return listed
+
+    def aws_principals(self) -> tuple[str, ...]:
+        """Values of the `AWS` principal type, with Principal "*" counted as the AWS wildcard it stands for."""
+        return tuple(value for kind, value in self.principals if kind in ("AWS", "*"))
+
+    def names_everyone(self) -> bool:
+        """Principal "*" or {"AWS": "*"} (alone or in a list): every principal, authenticated or not."""
+        return any(value == "*" for value in self.aws_principals())
+
+    def pinned_values(self, keys: frozenset[str]) -> dict[str, tuple[str, ...]]:
+        """Condition keys (lower-case names from `keys`) that this statement pins to literal values.
+
+        Used to recognise wildcards that a condition narrows to fixed organisations, accounts or roles;
+        values still unknown during a preview count as fixed because they are single concrete IDs at apply time.
+        """
+        pinned: dict[str, tuple[str, ...]] = {}
+        for condition in self.conditions:
+            operator = condition.operator_lower.removeprefix("foranyvalue:")
+            if operator not in _EQUALITY_OPERATORS or condition.key_lower not in keys or not condition.values:
+                continue
+            if any(has_wildcard(value) for value in condition.values if not is_unknown(value)):
+                continue
+            pinned[condition.key_lower] = condition.values
+        return pinned
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A normalised document; `problems` lists what AWS would reject at the document level."""
+
+    version: Any
+    statements: tuple[Statement, ...]
+    problems: tuple[str, ...]
+    has_unknowns: bool
+
+    def names_principals(self) -> bool:
+        """Documents with a principal are resource-based policies (or trust policies), not identity policies."""
+        return any(statement.principal_element for statement in self.statements)
+
+    def parliament_text(self) -> str:
+        """The document as parliament should lint it: normalised, and without what it misjudges.
+
+        Sids are dropped because parliament stops analysing a statement whose Sid is not alphanumeric, which is
+        only an IAM rule (bucket policies accept any Sid); the pack checks Sids itself where they matter.
+        Resource-based policies that omit Resource (ECR, for instance, implies the repository) get "*".
+        """
+        statements = []
+        for statement in self.statements:
+            normalised: dict[str, Any] = {"Effect": statement.effect}
+            if statement.action_element:
+                normalised[statement.action_element] = list(statement.actions)
+            normalised[statement.resource_element or "Resource"] = list(statement.resources) or ["*"]
+            if statement.principal_element:
+                normalised[statement.principal_element] = "*"
+            if statement.conditions:
+                block: dict[str, dict[str, list[str]]] = {}
+                for condition in statement.conditions:
+                    block.setdefault(condition.operator, {})[condition.key] = list(condition.values)
+                normalised["Condition"] = block
+            statements.append(normalised)
+        return json.dumps({"Version": self.version, "Statement": statements})
+
+
+def _principals(value: Any, element: str, problems: list[str]) -> tuple[tuple[str, str], ...]:
+    if value == "*":
+        return (("*", "*"),)
+    if not isinstance(value, Mapping) or not value:
+        problems.append(f'{element} must be "*" or an object such as {{"AWS": "arn:aws:iam::111111111111:root"}}')
+        return ()
+    pairs: list[tuple[str, str]] = []
+    for kind, members in value.items():
+        pairs.extend((kind, member) for member in _strings(members, f"{element}.{kind}", problems))
+    return tuple(pairs)
+
+
+def _conditions(value: Any, problems: list[str]) -> tuple[Condition, ...]:
+    if not isinstance(value, Mapping):
+        problems.append("Condition must be an object of operators")
+        return ()
+    conditions: list[Condition] = []
+    for operator, block in value.items():
+        if not isinstance(block, Mapping):
+            problems.append(f"Condition.{operator} must be an object of condition keys")
+            continue
+        for key, values in block.items():
+            items = values if isinstance(values, list) else [values]
+            conditions.append(Condition(operator, key, tuple(_text(item) for item in items)))
+    return tuple(conditions)
+
+
+def _one_of(raw: Mapping[str, Any], positive: str, negative: str, problems: list[str]) -> str | None:
+    """Which of an element and its Not- variant the statement uses; AWS rejects a statement with both."""
+    if positive in raw and negative in raw:
+        problems.append(f"a statement cannot have both {positive} and {negative}")
+    if positive in raw:
+        return positive
+    return negative if negative in raw else None
+
+
+def _statement(index: int, raw: Any) -> Statement:
+    problems: list[str] = []
+    if not isinstance(raw, Mapping):
+        return Statement(index, None, None, None, (), None, (), None, (), (), ("a statement must be an object",))
+    unknown = sorted(set(raw) - _STATEMENT_ELEMENTS)
+    if unknown:
+        problems.append(f"unknown element(s) {', '.join(unknown)} (AWS rejects them; check the spelling)")
+    sid = raw.get("Sid")
+    effect = raw.get("Effect")
+    if effect not in ("Allow", "Deny"):
+        problems.append(f'Effect must be "Allow" or "Deny" (case-sensitive), not {json.dumps(effect)}')
+    principal_element = _one_of(raw, "Principal", "NotPrincipal", problems)
+    action_element = _one_of(raw, "Action", "NotAction", problems)
+    if action_element is None:
+        problems.append("a statement needs Action or NotAction")
+    resource_element = _one_of(raw, "Resource", "NotResource", problems)
+    return Statement(
+        index=index,
+        sid=sid if isinstance(sid, str) and sid else None,
+        effect=effect,
+        principal_element=principal_element,
+        principals=_principals(raw[principal_element], principal_element, problems) if principal_element else (),
+        action_element=action_element,
+        actions=_strings(raw[action_element], action_element, problems) if action_element else (),
+        resource_element=resource_element,
+        resources=_strings(raw[resource_element], resource_element, problems) if resource_element else (),
+        conditions=_conditions(raw["Condition"], problems) if "Condition" in raw else (),
+        problems=tuple(problems),
+    )
+
+
+def _invalid(problem: str) -> PolicyDocument:
+    return PolicyDocument(None, (), (problem,), False)
+
+
+@functools.lru_cache(maxsize=2048)
+def _parse_text(text: str) -> PolicyDocument:
+    try:
+        raw = json.loads(text)
+    except ValueError as error:
+        return _invalid(f"the document is not valid JSON ({error})")
+    if not isinstance(raw, Mapping):
+        return _invalid("the document must be a JSON object with Version and Statement")
+    problems: list[str] = []
+    unknown = sorted(set(raw) - _DOCUMENT_ELEMENTS)
+    if unknown:
+        problems.append(f"unknown top-level element(s) {', '.join(unknown)}; only Version, Id and Statement exist")
+    version = raw.get("Version")
+    if version != CURRENT_VERSION:
+        problems.append(
+            f'Version is {json.dumps(version)}; set "Version": "{CURRENT_VERSION}" '
+            "(older versions do not substitute policy variables such as ${aws:username})"
+        )
+    body = raw.get("Statement")
+    if body is None or body == []:
+        problems.append("the document has no Statement")
+    items = body if isinstance(body, list) else [] if body is None else [body]
+    statements = tuple(_statement(index, item) for index, item in enumerate(items))
+    return PolicyDocument(version, statements, tuple(problems), is_unknown(text))
+
+
+def parse_document(value: str | Mapping[str, Any]) -> PolicyDocument:
+    """Normalise a document given as JSON text or as an already-decoded object (cached on the JSON text)."""
+    if isinstance(value, str):
+        return _parse_text(value)
+    if isinstance(value, Mapping):
+        return _parse_text(json.dumps(value))
+    return _invalid(f"the document must be JSON text or an object, not {type(value).__name__}")
