@@ -158,7 +158,7 @@ class Evaluator:
             if any(s["Effect"] == "Deny" for s in statements):
                 return f"explicit Deny in {request.resource_policy.name}"
             if statements:
-                resource_says = f"; {request.resource_policy.name} allows the caller"
+                resource_says = f"; {request.resource_policy.name} admits the caller"
             elif request.resource_owner != principal.account:
                 return f"{request.resource_policy.name} does not admit a caller of account {principal.account}"
         allows = list(matching("Allow"))
