@@ -238,9 +238,11 @@ class PolicyDocument:
             if statement.principal_element:
                 normalised[statement.principal_element] = "*"
             if statement.conditions:
-                block: dict[str, dict[str, list[str]]] = {}
+                block: dict[str, dict[str, Any]] = {}
                 for condition in statement.conditions:
-                    block.setdefault(condition.operator, {})[condition.key] = list(condition.values)
+                    # parliament reads Bool/Null values as scalars and fails on a one-element list
+                    values = condition.values[0] if len(condition.values) == 1 else list(condition.values)
+                    block.setdefault(condition.operator, {})[condition.key] = values
                 normalised["Condition"] = block
             statements.append(normalised)
         return json.dumps({"Version": self.version, "Statement": statements})

@@ -14,6 +14,7 @@ a dictionary built once; and results are cached per document text, since stacks 
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -117,7 +118,11 @@ def lint(text: str, extra_actions: tuple[str, ...] = ()) -> tuple[LintFinding, .
     `extra_actions` are action patterns to accept although parliament's database does not know them yet
     (services add actions faster than parliament releases).
     """
-    policy = parliament.analyze_policy_string(text, ignore_private_auditors=True)
+    try:
+        policy = parliament.analyze_policy_string(text, ignore_private_auditors=True)
+    except Exception as error:  # a linter bug must not fail every preview of the organisation
+        print(f"cross-account-guardrails: parliament could not lint a document: {error!r}", file=sys.stderr)
+        return ()
     findings = []
     for index, statement in enumerate(policy.statements):
         for finding in statement.findings:
