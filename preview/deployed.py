@@ -84,7 +84,7 @@ class Deployed:
         document = managed_policy(arn)
         if document is None:
             raise UnresolvedError(f"managed policy {arn} is not known offline (add it to access/aws_managed.py)")
-        return NamedPolicy(arn, document)
+        return NamedPolicy(f"AWS-managed {arn.rsplit('/', 1)[-1]}", document)
 
     def role(self, account_id: str, name: str) -> DeployedRole | None:
         return self.roles.get((account_id, name))
@@ -117,7 +117,8 @@ def _index_run(run: StackRun, deployed: Deployed, attachments: list[tuple[str, P
                 _add_role(deployed, account_id, resource)
             elif resource.type == POLICY:
                 arn = _iam_arn(account_id, "policy", inputs, resource.name)
-                deployed.customer_policies[arn] = NamedPolicy(arn, _document(inputs.get("policy"), arn))
+                name = f"policy {reveal(inputs.get('name')) or resource.name}"
+                deployed.customer_policies[arn] = NamedPolicy(name, _document(inputs.get("policy"), name))
             elif resource.type == ROLE_ATTACHMENT:
                 attachments.append((account_id, resource))
             elif resource.type == GROUP_ATTACHMENT:

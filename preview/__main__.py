@@ -1,0 +1,64 @@
+"""`python -m preview`: what the stacks create, what the policy pack says, and who can then do what.
+
+Exit codes: 0 when no policy is violated at mandatory level and every access cell is as the model intends,
+1 otherwise (each violation and wrong cell is named), 2 when a stack's program fails (e.g. a ConfigError)
+or the policy pack cannot run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from offline.analyzer import PolicyConfigError, PolicyPackError
+from preview import render
+from preview.pack import PackRun
+from preview.plan import ProgramError, run_stacks
+from preview.report import BROKEN, Report, build_report
+
+DEFAULT_STACKS = ("prod", "dev")
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__.splitlines()[0].split(": ", 1)[1])
+    parser.add_argument("--stacks", nargs="+", default=list(DEFAULT_STACKS), metavar="STACK",
+                        help="stacks to preview, each with its Pulumi.<stack>.yaml (default: prod dev)")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR,
+                        help="the Pulumi project (Pulumi.yaml, __main__.py, stack files; default: this repository)")
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="the whole report as JSON, for machines")
+    output.add_argument("--markdown", action="store_true", help="a Markdown summary, for a pull request")
+    return parser.parse_args(argv)
+
+
+def preview(stacks: Sequence[str], project_dir: Path) -> Report:
+    """Start the pack, run the programs while it boots, evaluate the matrix, then ask the pack."""
+    with PackRun() as pack:
+        runs = run_stacks(stacks, project_dir)
+        note = [] if pack.config_path.exists() else [f"{pack.config_path} not found: the pack ran with its defaults"]
+        return build_report(runs, pack.check, project_dir, note)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    show = render.to_json if args.json else render.to_markdown if args.markdown else None
+    result: Report | ProgramError
+    try:
+        result = preview(args.stacks, args.project_dir.resolve())
+    except ProgramError as error:
+        result = error
+    except (PolicyPackError, PolicyConfigError) as error:
+        print(f"error: the policy pack could not run: {error}", file=sys.stderr)
+        return BROKEN
+    if show is None:
+        render.print_terminal(result)
+    else:
+        sys.stdout.write(show(result) + ("\n" if args.json else ""))
+    return BROKEN if isinstance(result, ProgramError) else result.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

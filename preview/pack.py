@@ -1,0 +1,67 @@
+"""The policy pack's verdict on the plan, through the analyzer protocol client in `offline/analyzer.py`.
+
+The pack runs in its own Python process and takes about as long to boot as both programs take to run, so
+it is started first, on a background thread, and only waited for once the plan and the access matrix are
+done: the two overlap on the machine's second core instead of adding up.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from offline.analyzer import DEFAULT_PACK_DIR, PolicyPackAnalyzer, Violation, load_policy_config
+from offline.mock_run import StackRun
+
+CONFIG_FILE = "policy-config.json"
+
+
+class PackRun:
+    """A policy pack process booting in the background; `check` waits for it, `close` always stops it."""
+
+    def __init__(self, pack_dir: Path = DEFAULT_PACK_DIR) -> None:
+        self.pack_dir = pack_dir
+        self.analyzer = PolicyPackAnalyzer(pack_dir)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name="policy-pack-start", daemon=True)
+        self._thread.start()
+
+    def __enter__(self) -> PackRun:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _start(self) -> None:
+        try:
+            self.analyzer.start()
+        except BaseException as error:  # handed to the main thread by check()
+            self._error = error
+
+    @property
+    def config_path(self) -> Path:
+        return self.pack_dir / CONFIG_FILE
+
+    def check(self, runs: Sequence[StackRun]) -> list[Violation]:
+        """What `pulumi preview --policy-pack` reports for each stack: Analyze per resource, then AnalyzeStack.
+
+        Configured from the pack's policy-config.json (as CI passes it to the Pulumi action), if there is one.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self.analyzer.configure(load_policy_config(self.config_path) if self.config_path.exists() else {})
+        violations: list[Violation] = []
+        for run in runs:
+            self.analyzer.configure_stack(run.config.stack, run.config.project)
+            # Analyze only needs each resource's provider: handing it the providers alone keeps this linear.
+            providers = [r for r in run.resources if r.type.startswith("pulumi:providers:")]
+            for resource in run.resources:
+                violations += self.analyzer.analyze(resource, providers)
+            violations += self.analyzer.analyze_stack(run.resources)
+        return violations
+
+    def close(self) -> None:
+        self._thread.join()
+        self.analyzer.close()
