@@ -1,5 +1,6 @@
 """`python -m rehearsal [--model PATH]`: exit 0 when every step went as the tutorial says, 1 on any surprise,
-2 when the rehearsal could not be run (config error, unsupported resource, emulator failure)."""
+2 when the rehearsal could not be run (config error, unsupported resource, emulator failure or refusal while
+setting up, e.g. a managed policy the emulator does not have)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+from botocore.exceptions import ClientError
 
 from access.config import PROJECT, ConfigError
 from offline.mock_run import PROJECT_DIR
@@ -28,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         configs = [c.with_values(**{f"{PROJECT}:model": str(args.model.resolve())}) for c in configs]
     try:
         rehearsal = rehearse(configs, Transcript(sys.stdout))
-    except (ConfigError, UnsupportedResourceError, StacksDisagreeError, EmulatorError) as error:
+    except (ConfigError, UnsupportedResourceError, StacksDisagreeError, EmulatorError, ClientError) as error:
         print(f"rehearsal not run: {error}", file=sys.stderr)
         return 2
     return 1 if rehearsal.surprises else 0

@@ -34,32 +34,35 @@ def _create_buckets(emulator: Emulator, model: AccessModel) -> list[str]:
         s3 = emulator.admin("s3", account.id, account.region)
         for name in names:
             s3.create_bucket(Bucket=name, **bucket_location(account.region))
-            done.append(f"{_label(account)}: bucket {name}")
+        if names:
+            done.append(f"{_label(account)}: buckets {', '.join(names)}")
     return done
 
 
 def _create_group(emulator: Emulator, account: Account, group: Group, users: set[UserKey]) -> list[str]:
+    """The group (unless the program creates it) with its managed policies and members, and the users."""
     iam = emulator.admin("iam", account.id, account.region)
-    done = []
     if not group.create:
         iam.create_group(GroupName=group.name)
         for arn in group.managed_policy_arns:
             iam.attach_group_policy(GroupName=group.name, PolicyArn=arn)
-        policies = f" holding {', '.join(group.managed_policy_arns)}" if group.managed_policy_arns else ""
-        done.append(f"{_label(account)}: group {group.name}{policies}")
     for user in group.members:
         if not group.create_members and (account.name, user) not in users:
             iam.create_user(UserName=user)
             users.add((account.name, user))
-            done.append(f"{_label(account)}: user {user}")
         if not group.create:
             iam.add_user_to_group(GroupName=group.name, UserName=user)
-            done.append(f"{_label(account)}: {user} in {group.name}")
-    return done
+    members = ", ".join(group.members) or "none"
+    if not group.create:
+        holding = f" holding {', '.join(group.managed_policy_arns)}" if group.managed_policy_arns else ""
+        return [f"{_label(account)}: group {group.name}{holding}, members {members}"]
+    if not group.create_members:
+        return [f"{_label(account)}: users {members} (the program creates group {group.name})"]
+    return []
 
 
 def create(emulator: Emulator, model: AccessModel) -> list[str]:
-    """Create the prerequisites (authorisation still off); one line per thing created, for the transcript."""
+    """Create the prerequisites (authorisation still off); a line per account's buckets and per group."""
     done = _create_buckets(emulator, model)
     users: set[UserKey] = set()
     for group in model.groups:

@@ -28,14 +28,13 @@ class Transcript:
     def applied(self, item: Applied) -> None:
         """The call that applied a resource; for a policy document, whether the emulator holds its exact bytes."""
         planned = item.planned
-        call = f"{planned.account_id} {planned.call.service}.{planned.call.operation}"
-        what = f"{planned.resource.type} {planned.resource.name}"
+        call = f"{planned.account_id} {planned.call.service}.{planned.call.operation} {planned.resource.name}"
         if planned.document is None:
-            self.line(f"{PASS} {call}: {what}")
+            self.line(f"{PASS} {call}")
         elif item.document_intact:
-            self.line(f"{PASS} {call}: {what} — {planned.call.document} stored byte for byte as the program built it")
+            self.line(f"{PASS} {call}: {planned.call.document} held byte for byte as the program built it")
         else:
-            self.line(f"{FAIL} {call}: {what} — {planned.call.document} stored differs from the program's: "
+            self.line(f"{FAIL} {call}: {planned.call.document} held differs from the program's: "
                       f"expected {planned.document!r}, got {item.stored!r}")
 
     def result(self, result: Result) -> None:
