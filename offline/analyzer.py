@@ -221,9 +221,10 @@ class PolicyPackAnalyzer:
         """Start the pack as the CLI does and connect to the port it prints; the process is killed on failure."""
         if self._process is not None:
             return
+        # Files rather than pipes: nobody has to drain them, and they outlive this method (closed in close()).
         self._files = ExitStack()
-        self._stdout = self._files.enter_context(tempfile.TemporaryFile())
-        self._stderr = self._files.enter_context(tempfile.TemporaryFile())
+        self._stdout = self._files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+        self._stderr = self._files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
         # -u: the SDK writes the port to stdout without flushing it, and stdout is not a terminal here.
         self._process = subprocess.Popen(
             [self.python, "-u", str(self.pack_dir)],

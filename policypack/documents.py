@@ -315,8 +315,9 @@ def _statement(index: int, raw: Any) -> Statement:
     )
 
 
-def _invalid(problem: str) -> PolicyDocument:
-    return PolicyDocument(None, (), (problem,), False)
+def _invalid(problem: str, text: str = "") -> PolicyDocument:
+    """A document AWS cannot read; one built around a placeholder is only unreadable until the value is known."""
+    return PolicyDocument(None, (), (problem,), is_unknown(text))
 
 
 @functools.lru_cache(maxsize=2048)
@@ -324,9 +325,9 @@ def _parse_text(text: str) -> PolicyDocument:
     try:
         raw = json.loads(text)
     except ValueError as error:
-        return _invalid(f"the document is not valid JSON ({error})")
+        return _invalid(f"the document is not valid JSON ({error})", text)
     if not isinstance(raw, Mapping):
-        return _invalid("the document must be a JSON object with Version and Statement")
+        return _invalid("the document must be a JSON object with Version and Statement", text)
     problems: list[str] = []
     unknown = sorted(set(raw) - _DOCUMENT_ELEMENTS)
     if unknown:

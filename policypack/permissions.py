@@ -118,14 +118,14 @@ def check_document_valid(args: ResourceValidationArgs, report_violation: ReportV
     for source in policy_sources(args.resource_type, args.props):
         problems = list(_structure_problems(source))
         for problem in problems:
-            report_violation(problem)
+            report_violation(f"{problem}.")
         # parliament needs a well-formed document, knows nothing of trust policies (rule iam-trust-actions-valid
         # covers their actions) and would misread placeholders for values unknown during a preview.
         if problems or source.kind is DocumentKind.TRUST or source.document.has_unknowns:
             continue
         for finding in lint(source.document.parliament_text(), extra):
             statement = source.document.statements[finding.statement_index]
-            report_violation(f"{source.where(statement)}: {finding.message}")
+            report_violation(f"{source.where(statement)}: {finding.message}.")
 
 
 def check_user_permissions(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:

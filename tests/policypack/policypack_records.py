@@ -21,7 +21,11 @@ BUCKET = "productionapp"
 TUTORIAL_TRUST = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{DEVELOPMENT_ACCOUNT}:root"}, "Action": "sts:AssumeRole"}
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{DEVELOPMENT_ACCOUNT}:root"},
+            "Action": "sts:AssumeRole",
+        }
     ],
 }
 READ_WRITE_APP_BUCKET = {
@@ -117,10 +121,20 @@ def bucket_policy(bucket: str, policy: Any, **extra: Any) -> PlannedResource:
     return resource("aws:s3/bucketPolicy:BucketPolicy", bucket, {"bucket": bucket, "policy": policy}, **extra)
 
 
-def public_access_block(bucket: str, **flags: Any) -> PlannedResource:
-    settings = {"blockPublicAcls": True, "blockPublicPolicy": True, "ignorePublicAcls": True,
-                "restrictPublicBuckets": True, **flags}
-    return resource("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket, {"bucket": bucket, **settings})
+def public_access_block(bucket: str, dependencies: Iterable[str] = (), **flags: Any) -> PlannedResource:
+    settings = {
+        "blockPublicAcls": True,
+        "blockPublicPolicy": True,
+        "ignorePublicAcls": True,
+        "restrictPublicBuckets": True,
+        **flags,
+    }
+    return resource(
+        "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+        bucket,
+        {"bucket": bucket, **settings},
+        dependencies=dependencies,
+    )
 
 
 def tutorial_production() -> list[PlannedResource]:
@@ -152,8 +166,11 @@ def tutorial_development() -> list[PlannedResource]:
             resource(
                 "aws:iam/groupPolicy:GroupPolicy",
                 f"{group}-{effect.lower()}-assume-S3-role-in-production",
-                {"group": group, "name": f"{effect.lower()}-assume-S3-role-in-production",
-                 "policy": json.dumps(group_policy(effect))},
+                {
+                    "group": group,
+                    "name": f"{effect.lower()}-assume-S3-role-in-production",
+                    "policy": json.dumps(group_policy(effect)),
+                },
                 on=DEVELOPMENT,
             )
         )

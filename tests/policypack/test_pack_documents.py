@@ -28,8 +28,15 @@ def test_principal_forms() -> None:
     everyone = parse_document(TLS_ONLY).statements[0]
     assert everyone.principals == (("*", "*"),) and everyone.names_everyone()
     listed = parse_document(
-        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
-                                                "Principal": {"AWS": ["111111111111", "*"], "Service": "x.amazonaws.com"}}}
+        {
+            "Version": "2012-10-17",
+            "Statement": {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Principal": {"AWS": ["111111111111", "*"], "Service": "x.amazonaws.com"},
+            },
+        }
     ).statements[0]
     assert listed.aws_principals() == ("111111111111", "*") and listed.names_everyone()
     assert parse_document(TUTORIAL_TRUST).statements[0].names_everyone() is False
@@ -90,8 +97,12 @@ def test_problems_aws_would_reject() -> None:
 
 def test_unknowns_are_recognised_inside_strings() -> None:
     assert is_unknown(UNKNOWN) and is_unknown(f"arn:aws:s3:::{UNKNOWN}/*") and not is_unknown("arn:aws:s3:::b")
-    document = parse_document({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:GetObject",
-                                                                      "Resource": f"arn:aws:s3:::{UNKNOWN}/*"}})
+    document = parse_document(
+        {
+            "Version": "2012-10-17",
+            "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{UNKNOWN}/*"},
+        }
+    )
     assert document.has_unknowns and not document.problems
 
 
@@ -121,13 +132,23 @@ def test_lint_drops_what_is_only_style() -> None:
     # parliament flags these (RESOURCE_MISMATCH for s3:*, RESOURCE_STAR, MISMATCHED_TYPE_BUT_USABLE), AWS accepts them.
     assert _lint({"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}) == []
     assert _lint({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}) == []
-    assert _lint({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
-                  "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111111111111:t"}}}) == []
+    assert (
+        _lint(
+            {
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111111111111:t"}},
+            }
+        )
+        == []
+    )
 
 
 def test_lint_accepts_configured_extra_actions() -> None:
-    text = parse_document({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "newsvc:DoThing",
-                                                                  "Resource": "*"}}).parliament_text()
+    text = parse_document(
+        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "newsvc:DoThing", "Resource": "*"}}
+    ).parliament_text()
     assert lint(text) and lint(text, ("newsvc:*",)) == ()
 
 

@@ -33,8 +33,13 @@ ORG_CONDITION = {"StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}}
 
 @pytest.mark.parametrize(
     "principal",
-    ["*", {"AWS": "*"}, {"AWS": ["arn:aws:iam::111111111111:root", "*"]}, {"AWS": "arn:aws:iam::*:root"},
-     {"AWS": "arn:aws:iam::*:role/UpdateApp"}],
+    [
+        "*",
+        {"AWS": "*"},
+        {"AWS": ["arn:aws:iam::111111111111:root", "*"]},
+        {"AWS": "arn:aws:iam::*:root"},
+        {"AWS": "arn:aws:iam::*:role/UpdateApp"},
+    ],
 )
 def test_wildcard_principal_in_trust_fires(pack: PolicyPackAnalyzer, principal: object) -> None:
     (violation,) = only(found(pack, role("Open", trust(principal))), WILDCARD)
@@ -44,16 +49,31 @@ def test_wildcard_principal_in_trust_fires(pack: PolicyPackAnalyzer, principal: 
 
 
 def test_not_principal_allow_fires(pack: PolicyPackAnalyzer) -> None:
-    policy = document({"Sid": "AllButMe", "Effect": "Allow", "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
-                       "Action": "s3:GetObject", "Resource": "arn:aws:s3:::productionapp/*"})
+    policy = document(
+        {
+            "Sid": "AllButMe",
+            "Effect": "Allow",
+            "NotPrincipal": {"AWS": "arn:aws:iam::111111111111:root"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::productionapp/*",
+        }
+    )
     (violation,) = only(found(pack, bucket_policy("productionapp", policy)), WILDCARD)
     assert 'statement "AllButMe" of policy allows NotPrincipal' in violation.detail
 
 
 def test_wildcard_in_any_resource_policy_fires(pack: PolicyPackAnalyzer) -> None:
-    queue_policy = document({"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sqs:SendMessage",
-                             "Resource": "arn:aws:sqs:us-east-1:999999999999:jobs"})
-    queue = resource("aws:sqs/queuePolicy:QueuePolicy", "jobs", {"queueUrl": "https://sqs/jobs", "policy": queue_policy})
+    queue_policy = document(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "sqs:SendMessage",
+            "Resource": "arn:aws:sqs:us-east-1:999999999999:jobs",
+        }
+    )
+    queue = resource(
+        "aws:sqs/queuePolicy:QueuePolicy", "jobs", {"queueUrl": "https://sqs/jobs", "policy": queue_policy}
+    )
     assert WILDCARD in names(found(pack, queue))
     # A type the pack does not list: its `policy` names a principal, so it is a resource policy all the same.
     secret = resource("aws:secretsmanager/secretPolicy:SecretPolicy", "s", {"secretArn": "arn", "policy": queue_policy})
@@ -61,9 +81,15 @@ def test_wildcard_in_any_resource_policy_fires(pack: PolicyPackAnalyzer) -> None
 
 
 def test_aws_tls_only_deny_with_star_is_fine(pack: PolicyPackAnalyzer) -> None:
-    deny = document({"Effect": "Deny", "Principal": "*", "Action": "s3:*",
-                     "Resource": ["arn:aws:s3:::productionapp", "arn:aws:s3:::productionapp/*"],
-                     "Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+    deny = document(
+        {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::productionapp", "arn:aws:s3:::productionapp/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    )
     assert WILDCARD not in names(found(pack, bucket_policy("productionapp", deny)))
 
 
@@ -77,8 +103,15 @@ def test_aws_tls_only_deny_with_star_is_fine(pack: PolicyPackAnalyzer) -> None:
     ],
 )
 def test_wildcard_narrowed_to_fixed_values_is_fine(pack: PolicyPackAnalyzer, condition: dict) -> None:
-    policy = document({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                       "Resource": "arn:aws:s3:::productionapp/*", "Condition": condition})
+    policy = document(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::productionapp/*",
+            "Condition": condition,
+        }
+    )
     assert WILDCARD not in names(found(pack, bucket_policy("productionapp", policy)))
 
 
@@ -94,8 +127,15 @@ def test_wildcard_narrowed_to_fixed_values_is_fine(pack: PolicyPackAnalyzer, con
     ],
 )
 def test_wildcard_with_weak_condition_fires(pack: PolicyPackAnalyzer, condition: dict) -> None:
-    policy = document({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-                       "Resource": "arn:aws:s3:::productionapp/*", "Condition": condition})
+    policy = document(
+        {
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::productionapp/*",
+            "Condition": condition,
+        }
+    )
     assert WILDCARD in names(found(pack, bucket_policy("productionapp", policy)))
 
 
@@ -106,8 +146,12 @@ def test_tutorial_trust_is_not_a_wildcard_nor_a_stranger(pack: PolicyPackAnalyze
 
 @pytest.mark.parametrize(
     "principal",
-    ["222222222222", "arn:aws:iam::222222222222:root", "arn:aws:iam::222222222222:role/Admin",
-     ["arn:aws:iam::111111111111:root", "arn:aws:sts::222222222222:assumed-role/Admin/me"]],
+    [
+        "222222222222",
+        "arn:aws:iam::222222222222:root",
+        "arn:aws:iam::222222222222:role/Admin",
+        ["arn:aws:iam::111111111111:root", "arn:aws:sts::222222222222:assumed-role/Admin/me"],
+    ],
 )
 def test_account_outside_allowlist_fires(pack: PolicyPackAnalyzer, principal: object) -> None:
     (violation,) = only(found(pack, role("UpdateApp", trust({"AWS": principal}))), ALLOWLISTED)
@@ -123,13 +167,22 @@ def test_account_pinned_by_condition_is_checked_against_allowlist(pack: PolicyPa
 def test_stack_account_is_always_allowed(pack: PolicyPackAnalyzer) -> None:
     """A KMS key policy trusting its own account (AWS's default key policy) needs no allowlist entry."""
     own = provider("sandbox", ["333333333333"])
-    key_policy = document({"Sid": "Enable IAM User Permissions", "Effect": "Allow",
-                           "Principal": {"AWS": "arn:aws:iam::333333333333:root"}, "Action": "kms:*", "Resource": "*"})
+    key_policy = document(
+        {
+            "Sid": "Enable IAM User Permissions",
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::333333333333:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        }
+    )
     key = resource("aws:kms/key:Key", "key", {"policy": key_policy}, on=own)
     assert ALLOWLISTED not in names(found(pack, key, own))
     # The same key on a provider allowed two accounts has no single "own" account: the principal is a stranger.
     shared = provider("shared", ["333333333333", "444444444444"])
-    assert ALLOWLISTED in names(found(pack, resource("aws:kms/key:Key", "key", {"policy": key_policy}, on=shared), shared))
+    assert ALLOWLISTED in names(
+        found(pack, resource("aws:kms/key:Key", "key", {"policy": key_policy}, on=shared), shared)
+    )
 
 
 def test_allowlist_without_config_does_not_apply(pack_process: PolicyPackAnalyzer) -> None:
@@ -177,16 +230,26 @@ def test_broken_mfa_patterns_fire(pack: PolicyPackAnalyzer, condition: dict) -> 
 
 
 def test_deny_without_mfa_is_aws_pattern_and_fine(pack: PolicyPackAnalyzer) -> None:
-    policy = document({"Effect": "Deny", "Action": "*", "Resource": "*",
-                       "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}})
+    policy = document(
+        {
+            "Effect": "Deny",
+            "Action": "*",
+            "Resource": "*",
+            "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+        }
+    )
     manage = resource("aws:iam/policy:Policy", "force-mfa", {"policy": policy})
     assert MFA not in names(found(pack, manage))
 
 
 @pytest.mark.parametrize(
     ("action", "hint"),
-    [("sts:AssumeRoles", "sts:AssumeRole"), ("sts:AssumeRoleWithSaml2", "sts:AssumeRoleWithSAML"),
-     ("sts:*", None), ("iam:PassRole", None)],
+    [
+        ("sts:AssumeRoles", "sts:AssumeRole"),
+        ("sts:AssumeRoleWithSaml2", "sts:AssumeRoleWithSAML"),
+        ("sts:*", None),
+        ("iam:PassRole", None),
+    ],
 )
 def test_invalid_trust_action_fires(pack: PolicyPackAnalyzer, action: str, hint: str | None) -> None:
     policy = trust({"AWS": "arn:aws:iam::111111111111:root"}, action=["sts:TagSession", action])
@@ -197,8 +260,10 @@ def test_invalid_trust_action_fires(pack: PolicyPackAnalyzer, action: str, hint:
 
 
 def test_valid_trust_actions_in_any_case(pack: PolicyPackAnalyzer) -> None:
-    policy = trust({"Federated": "arn:aws:iam::999999999999:saml-provider/corp"},
-                   action=["STS:assumerolewithsaml", "sts:TagSession", "sts:SetSourceIdentity"])
+    policy = trust(
+        {"Federated": "arn:aws:iam::999999999999:saml-provider/corp"},
+        action=["STS:assumerolewithsaml", "sts:TagSession", "sts:SetSourceIdentity"],
+    )
     assert ACTIONS not in names(found(pack, role("UpdateApp", policy)))
 
 
