@@ -86,6 +86,36 @@ class AssumeDecision:
     trust: bool
 
 
+def _condition_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return [_condition_value(v) for v in value]
+    return value
+
+
+def normalized(document: Document) -> Document:
+    """The document with JSON booleans and numbers in conditions spelled as strings, as IAM reads them.
+
+    principalmapper compares condition values as strings only, so `{"Bool": {"aws:SecureTransport": false}}`
+    (valid IAM, common in bucket policies) would never match and its Deny would silently not apply.
+    """
+    statements = document.get("Statement")
+    if not isinstance(statements, list | dict):
+        return document
+    result = []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        condition = statement.get("Condition") if isinstance(statement, dict) else None
+        if isinstance(condition, dict):
+            statement = {**statement, "Condition": {
+                operator: {key: _condition_value(v) for key, v in values.items()} if isinstance(values, dict)
+                else values for operator, values in condition.items()}}
+        result.append(statement)
+    return {**document, "Statement": result}
+
+
 def _unique_id(prefix: str, arn: str) -> str:
     """A stable stand-in for IAM's unique IDs (AIDA… for users, AROA… for roles), which conditions may read."""
     return prefix + hashlib.sha1(arn.encode()).hexdigest()[:17].upper()
@@ -97,9 +127,17 @@ class Evaluator:
     def __init__(self) -> None:
         self._pm = _engine()
         self._groups: dict[str, Any] = {}
+        self._documents: dict[NamedPolicy, Document] = {}
 
     def _policies(self, owner_arn: str, policies: Sequence[NamedPolicy]) -> list[Any]:
-        return [self._pm.Policy(owner_arn, p.name, p.document) for p in policies]
+        return [self._pm.Policy(owner_arn, p.name, self.document(p)) for p in policies]
+
+    def document(self, policy: NamedPolicy) -> Document:
+        """The policy's document as the engine is given it, normalised once per policy (trusts, bucket policies
+        and group policies are shared by many requests)."""
+        if policy not in self._documents:
+            self._documents[policy] = normalized(policy.document)
+        return self._documents[policy]
 
     def principal(self, arn: str, policies: Sequence[NamedPolicy] = (),
                   groups: Sequence[tuple[str, Sequence[NamedPolicy]]] = (), boundary: NamedPolicy | None = None,
@@ -117,13 +155,13 @@ class Evaluator:
         node = self._pm.Node(
             arn, _unique_id("AROA" if is_role else "AIDA", arn), self._policies(arn, policies), memberships,
             (trust or {}) if is_role else None, None, 0, False, False,
-            self._pm.Policy(boundary.name, boundary.name, boundary.document) if boundary else None, False, None,
+            self._pm.Policy(boundary.name, boundary.name, self.document(boundary)) if boundary else None, False, None,
         )
         return Principal(node, [*policies, *(p for _, group_policies in groups for p in group_policies)], boundary)
 
     def allowed(self, principal: Principal, request: Request) -> bool:
         """AWS's decision for one request: identity policies, the resource policy (when given) and conditions."""
-        policy = request.resource_policy.document if request.resource_policy else None
+        policy = self.document(request.resource_policy) if request.resource_policy else None
         return bool(self._pm.query.local_check_authorization_full(
             principal.node, request.action, request.resource, dict(request.context), policy,
             request.resource_owner if policy is not None else None))
@@ -144,7 +182,7 @@ class Evaluator:
 
         def matching(effect: str) -> Iterator[str]:
             for policy in principal.policies:
-                if sim.policy_has_matching_statement(policy.document, effect, request.action, request.resource,
+                if sim.policy_has_matching_statement(self.document(policy), effect, request.action, request.resource,
                                                      context):
                     yield policy.name
 
@@ -154,7 +192,7 @@ class Evaluator:
         resource_says = ""
         if request.resource_policy is not None:
             statements = sim.resource_policy_matching_statements(
-                principal.node, request.resource_policy.document, request.action, request.resource, context)
+                principal.node, self.document(request.resource_policy), request.action, request.resource, context)
             if any(s["Effect"] == "Deny" for s in statements):
                 return f"explicit Deny in {request.resource_policy.name}"
             if statements:
@@ -163,7 +201,7 @@ class Evaluator:
                 return f"{request.resource_policy.name} does not admit a caller of account {principal.account}"
         allows = list(matching("Allow"))
         if principal.boundary is not None and not sim.policy_has_matching_statement(
-                principal.boundary.document, "Allow", request.action, request.resource, context):
+                self.document(principal.boundary), "Allow", request.action, request.resource, context):
             return f"outside the permissions boundary {principal.boundary.name}"
         if not allows:
             return "no Allow in the caller's policies (implicit deny)" + resource_says
