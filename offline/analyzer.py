@@ -135,6 +135,8 @@ def _apply(result: dict[str, PolicyConfig], config: Mapping[str, PolicyConfig]) 
         for name, current in result.items():
             result[name] = PolicyConfig(everything.enforcement_level, current.properties)
     for name, given in config.items():
+        if name == "all":
+            continue  # the CLI also records "all" as if it were a policy; no pack has one, so it is not sent
         current = result.get(name, PolicyConfig())
         result[name] = PolicyConfig(
             given.enforcement_level or current.enforcement_level, {**current.properties, **given.properties}
@@ -279,6 +281,11 @@ class PolicyPackAnalyzer:
                 self._process.wait()
         self._files.close()
         self._process = self._stdout = self._stderr = self._channel = self._stub = None
+
+    @property
+    def pid(self) -> int | None:
+        """The pack's process ID while it runs."""
+        return self._process.pid if self._process is not None else None
 
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:
