@@ -96,19 +96,23 @@ def _derived(resource: PlannedResource) -> dict[str, str]:
             return {"effect": "/".join(sorted({str(s.get("Effect")) for s in
                                                _statements(reveal(resource.inputs.get("policy")))}))}
         if resource.type == deployed.ROLE:
-            trust = resource.inputs.get("assumeRolePolicy")
-            if shown(trust) == REDACTED:
+            if _secret(resource, "assumeRolePolicy"):
                 return {"trusts": REDACTED}
-            principals = [s.get("Principal", {}) for s in _statements(trust)]
+            principals = [s.get("Principal", {}) for s in _statements(resource.inputs.get("assumeRolePolicy"))]
             return {"trusts": _text([p.get("AWS", p) if isinstance(p, dict) else p for p in principals])}
     except (json.JSONDecodeError, AttributeError, TypeError):
         return {"document": "not a valid policy document"}
     return {}
 
 
+def _secret(resource: PlannedResource, key: str) -> bool:
+    """Whether the program marked the input secret (recorded unwrapped, with its key in `secret_inputs`)."""
+    return key in resource.secret_inputs or shown(resource.inputs.get(key)) == REDACTED
+
+
 def _node(resource: PlannedResource) -> TreeNode:
-    properties = {key: _text(resource.inputs[key]) for key in KEY_PROPERTIES.get(resource.type, ())
-                  if resource.inputs.get(key) not in (None, "")}
+    properties = {key: REDACTED if _secret(resource, key) else _text(resource.inputs[key])
+                  for key in KEY_PROPERTIES.get(resource.type, ()) if resource.inputs.get(key) not in (None, "")}
     return TreeNode(resource.type, resource.name, {**properties, **_derived(resource)})
 
 
