@@ -251,6 +251,8 @@ class PolicyDocument:
 def _principals(value: Any, element: str, problems: list[str]) -> tuple[tuple[str, str], ...]:
     if value == "*":
         return (("*", "*"),)
+    if is_unknown(value):
+        return ()
     if not isinstance(value, Mapping) or not value:
         problems.append(f'{element} must be "*" or an object such as {{"AWS": "arn:aws:iam::111111111111:root"}}')
         return ()
@@ -261,11 +263,15 @@ def _principals(value: Any, element: str, problems: list[str]) -> tuple[tuple[st
 
 
 def _conditions(value: Any, problems: list[str]) -> tuple[Condition, ...]:
+    if is_unknown(value):
+        return ()
     if not isinstance(value, Mapping):
         problems.append("Condition must be an object of operators")
         return ()
     conditions: list[Condition] = []
     for operator, block in value.items():
+        if is_unknown(block):
+            continue
         if not isinstance(block, Mapping):
             problems.append(f"Condition.{operator} must be an object of condition keys")
             continue
@@ -285,6 +291,7 @@ def _one_of(raw: Mapping[str, Any], positive: str, negative: str, problems: list
 
 
 def _statement(index: int, raw: Any) -> Statement:
+    """One statement; placeholders for unknown values are never reported as malformed (they are not yet)."""
     problems: list[str] = []
     if not isinstance(raw, Mapping):
         return Statement(index, None, None, None, (), None, (), None, (), (), ("a statement must be an object",))
@@ -293,7 +300,7 @@ def _statement(index: int, raw: Any) -> Statement:
         problems.append(f"unknown element(s) {', '.join(unknown)} (AWS rejects them; check the spelling)")
     sid = raw.get("Sid")
     effect = raw.get("Effect")
-    if effect not in ("Allow", "Deny"):
+    if effect not in ("Allow", "Deny") and not is_unknown(effect):
         problems.append(f'Effect must be "Allow" or "Deny" (case-sensitive), not {json.dumps(effect)}')
     principal_element = _one_of(raw, "Principal", "NotPrincipal", problems)
     action_element = _one_of(raw, "Action", "NotAction", problems)
@@ -333,7 +340,7 @@ def _parse_text(text: str) -> PolicyDocument:
     if unknown:
         problems.append(f"unknown top-level element(s) {', '.join(unknown)}; only Version, Id and Statement exist")
     version = raw.get("Version")
-    if version != CURRENT_VERSION:
+    if version != CURRENT_VERSION and not is_unknown(version):
         problems.append(
             f'Version is {json.dumps(version)}; set "Version": "{CURRENT_VERSION}" '
             "(older versions do not substitute policy variables such as ${aws:username})"
@@ -341,8 +348,9 @@ def _parse_text(text: str) -> PolicyDocument:
     body = raw.get("Statement")
     if body is None or body == []:
         problems.append("the document has no Statement")
-    items = body if isinstance(body, list) else [] if body is None else [body]
-    statements = tuple(_statement(index, item) for index, item in enumerate(items))
+    items = body if isinstance(body, list) else [] if body is None or is_unknown(body) else [body]
+    # A statement that is wholly unknown has nothing to check yet; the others keep their positions for messages.
+    statements = tuple(_statement(index, item) for index, item in enumerate(items) if not is_unknown(item))
     return PolicyDocument(version, statements, tuple(problems), is_unknown(text))
 
 

@@ -18,7 +18,6 @@ from policypack_records import (
     group_policy,
     managed_policy,
     names,
-    only,
     provider,
     public_access_block,
     resource,
@@ -221,5 +220,22 @@ def test_unknown_values_do_not_crash_and_known_parts_are_still_checked(pack: Pol
     assert pack.preview(tutorial_production())  # still answering
 
 
-def test_unknown_document_is_skipped_not_misjudged(pack: PolicyPackAnalyzer) -> None:
-    assert only(pack.preview([PRODUCTION, role("UpdateApp", UNKNOWN_STRING)]), "iam-policy-document-valid") == []
+@pytest.mark.parametrize(
+    "policy",
+    [
+        UNKNOWN_STRING,
+        {"Version": UNKNOWN_STRING, "Statement": UNKNOWN_ARRAY},
+        {"Version": "2012-10-17", "Statement": [UNKNOWN_STRING]},
+        {
+            "Version": "2012-10-17",
+            "Statement": {
+                "Effect": UNKNOWN_STRING,
+                "Principal": UNKNOWN_STRING,
+                "Action": "sts:AssumeRole",
+                "Condition": UNKNOWN_STRING,
+            },
+        },
+    ],
+)
+def test_unknown_parts_are_not_reported_as_malformed(pack: PolicyPackAnalyzer, policy: object) -> None:
+    assert mandatory(pack.preview([PRODUCTION, role("UpdateApp", policy)])) == []
