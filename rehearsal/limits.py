@@ -10,7 +10,8 @@ and applies the TLS-only Deny to every object request, so it is removed after it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from rehearsal.apply import Applied
 from rehearsal.emulator import Emulator
@@ -18,19 +19,19 @@ from rehearsal.emulator import Emulator
 AUTHORITY = "see the preview's access matrix (python -m preview)"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
 
-NOT_CHECKED: dict[str, Callable[[dict], list[str]]] = {
+NOT_CHECKED: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "aws:iam/role:Role": lambda inputs: [
         f"trust policy of {inputs['name']} (who may assume it, with its conditions): not checked by the emulator, "
         f"which checks trust only for callers in the role's own account; {AUTHORITY}",
     ] + ([f"permissions boundary of {inputs['name']}: not enforced by the emulator; {AUTHORITY}"]
          if inputs.get("permissionsBoundary") else []),
     BUCKET_POLICY: lambda inputs: [
-        f"bucket policy of {inputs['bucket']} (refuse requests without TLS): stored, then removed before the "
-        f"steps, because the emulator ignores its aws:SecureTransport condition and would refuse every object "
-        f"request; not checked; {AUTHORITY}",
+        f"bucket policy of {inputs['bucket']} (refuse requests without TLS): held byte for byte, then removed "
+        f"before the steps, because the emulator ignores its aws:SecureTransport condition and would refuse every "
+        f"object request; not checked; {AUTHORITY}",
     ],
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": lambda inputs: [
-        f"public access block of {inputs['bucket']}: stored; not exercised (the steps make no anonymous requests)",
+        f"public access block of {inputs['bucket']}: applied; not exercised (the steps make no anonymous requests)",
     ],
 }
 

@@ -59,6 +59,8 @@ def rehearse(configs: Sequence[StackConfig], transcript: Transcript) -> Rehearsa
     model = shared_model(runs)
     calls = [call for run in runs for call in plan_calls(run)]
     steps = plan(model)
+    transcript.heading("Rehearsal of AWS's IAM tutorial \"Delegate access across AWS accounts using IAM roles\", "
+                       "step 3, against an emulated AWS")
     with start_emulator() as emulator:
         transcript.heading(f"moto {version('moto')} at {emulator.endpoint}, authorisation off: the tutorial's "
                            f"prerequisites")

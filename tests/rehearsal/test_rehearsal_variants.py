@@ -37,3 +37,12 @@ def test_groups_users_and_memberships_the_program_creates_are_applied(raw, tmp_p
     assert "group Testers" not in text.split("Stacks prod, dev")[0]  # not a prerequisite any more
     assert rehearsal.surprises == 0
     assert all(r.as_expected for r in rehearsal.results) and len(rehearsal.results) == 10
+
+
+def test_a_model_the_program_refuses_is_not_rehearsed(raw, tmp_path, capsys):
+    raw["roles"][0]["maxSessionDuration"] = 60
+
+    code = main(["--model", str(write_model(raw, tmp_path))])
+
+    assert code == 2
+    assert "rehearsal not run: roles[0].maxSessionDuration: 60 must be from 3600" in capsys.readouterr().err
