@@ -72,7 +72,7 @@ def has_wildcard(value: str) -> bool:
 def _glob(pattern: str, ignore_case: bool) -> re.Pattern[str]:
     """IAM globbing: only `*` and `?` are special (unlike fnmatch, `[` is a literal character)."""
     body = re.escape(pattern).replace(r"\*", ".*").replace(r"\?", ".")
-    return re.compile(f"^{body}$", re.IGNORECASE | re.DOTALL if ignore_case else re.DOTALL)
+    return re.compile(f"^{body}$", (re.IGNORECASE | re.DOTALL) if ignore_case else re.DOTALL)
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -95,9 +95,14 @@ def arn_account(arn: str) -> str | None:
 
 def principal_account(value: str) -> str | None:
     """The account an AWS principal belongs to: a bare account ID, `arn:aws:iam::ID:root` or any ARN in it."""
-    if _ACCOUNT_ID.match(value):
+    if is_account_id(value):
         return value
     return arn_account(value)
+
+
+def is_account_id(value: str | None) -> bool:
+    """A literal 12-digit account; not a wildcard, a placeholder, or a pseudo-account like CloudFront's."""
+    return value is not None and _ACCOUNT_ID.match(value) is not None
 
 
 def is_wildcard_account(account: str | None) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from documents import Statement, arn_account, has_wildcard, is_unknown, is_wildcard_account, principal_account
+from documents import Statement, arn_account, is_account_id, is_unknown, is_wildcard_account, principal_account
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -83,20 +83,14 @@ def check_wildcard_principals(args: ResourceValidationArgs, report_violation: Re
             )
 
 
-def _trusted_accounts(statement: Statement) -> Iterator[str]:
+def _trusted_accounts(statement: Statement) -> set[str]:
     """Accounts an Allow statement lets in, by principal or through a condition narrowing a wildcard."""
-    for value in statement.aws_principals():
-        account = principal_account(value)
-        if account and not is_unknown(value) and not has_wildcard(account):
-            yield account
+    candidates = [principal_account(value) for value in statement.aws_principals()]
     if statement.names_everyone():
         pinned = statement.pinned_values(_NARROWING_KEYS)
-        for key in _ACCOUNT_KEYS:
-            yield from (value for value in pinned.get(key, ()) if not is_unknown(value))
-        for arn in pinned.get(_ARN_KEY, ()):
-            account = arn_account(arn)
-            if account and not is_unknown(arn):
-                yield account
+        candidates += [account for key in _ACCOUNT_KEYS for account in pinned.get(key, ())]
+        candidates += [arn_account(arn) for arn in pinned.get(_ARN_KEY, ())]
+    return {account for account in candidates if is_account_id(account)}
 
 
 def check_trusted_accounts(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -109,7 +103,7 @@ def check_trusted_accounts(args: ResourceValidationArgs, report_violation: Repor
     for source, statement in documents_of(args.resource_type, args.props, _TRUSTING):
         if not statement.allows:
             continue
-        strangers = sorted({account for account in _trusted_accounts(statement) if account not in allowed} - {own})
+        strangers = sorted(_trusted_accounts(statement) - allowed - {own})
         if strangers:
             report_violation(
                 f"{source.where(statement)} trusts account(s) {', '.join(strangers)}, which are not in the "
@@ -158,7 +152,7 @@ def check_cross_account_mfa(args: ResourceValidationArgs, report_violation: Repo
             report_violation(f"{source.where(statement)}: {problem}")
         if source.kind is not DocumentKind.TRUST or _requires_mfa_or_external_id(statement):
             continue
-        foreign = sorted({account for account in _trusted_accounts(statement) if account != own})
+        foreign = sorted(_trusted_accounts(statement) - {own})
         if foreign:
             report_violation(
                 f"{source.where(statement)} lets account(s) {', '.join(foreign)} assume the role without MFA or "

@@ -291,3 +291,27 @@ def test_long_sessions_are_advisory_and_configurable(pack_process: PolicyPackAna
 
 def test_rules_ignore_other_providers(pack: PolicyPackAnalyzer) -> None:
     assert found(pack, PRODUCTION) == []
+
+
+def test_cloudfront_access_examples_are_fine(pack: PolicyPackAnalyzer) -> None:
+    """AWS's CloudFront examples: an origin access identity (pseudo-account "cloudfront") and access control."""
+    oai = document(
+        {
+            "Effect": "Allow",
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::productionapp/*",
+            "Principal": {"AWS": "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC"},
+        }
+    )
+    oac = document(
+        {
+            "Sid": "AllowCloudFrontServicePrincipalReadOnly",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudfront.amazonaws.com"},
+            "Action": "s3:GetObject",
+            "Resource": "arn:aws:s3:::productionapp/*",
+            "Condition": {"StringEquals": {"AWS:SourceArn": "arn:aws:cloudfront::999999999999:distribution/E1"}},
+        }
+    )
+    for policy in (oai, oac):
+        assert names(found(pack, bucket_policy("productionapp", policy))) <= {"s3-bucket-tls-only"}
