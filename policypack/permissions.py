@@ -54,6 +54,7 @@ def check_full_admin(args: ResourceValidationArgs, report_violation: ReportViola
 
 
 def _any_role(resource: str) -> bool:
+    """Resource "*" or a wildcard account: every role that trusts the caller's account, wherever it lives."""
     return resource == "*" or is_wildcard_account(arn_account(resource))
 
 

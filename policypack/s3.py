@@ -35,6 +35,7 @@ from resources import (
 BUCKET_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+_PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
 
 def _bucket_policies(resource_type: str, props: Mapping[str, Any]) -> list[PolicySource]:
@@ -49,14 +50,17 @@ def _covers_bucket_and_objects(statement: Statement, bucket: str | None) -> bool
     patterns = [resource for resource in statement.resources if not is_unknown(resource)]
     if statement.resource_element != "Resource" or len(patterns) < len(statement.resources):
         return False
-    candidates = [f"arn:aws:s3:::{bucket}"] if bucket else [p for p in patterns if "/" not in p]
+    if bucket:
+        candidates = [f"arn:{partition}:s3:::{bucket}" for partition in _PARTITIONS]
+    else:  # name unknown during a preview: any listed bucket ARN that is covered with its objects
+        candidates = [pattern for pattern in patterns if "/" not in pattern]
     return any(
         any(arn_matches(p, arn) for p in patterns) and any(arn_matches(p, f"{arn}/*") for p in patterns)
         for arn in candidates
     )
 
 
-def denies_insecure_transport(statement: Statement, bucket: str | None) -> bool:
+def _denies_insecure_transport(statement: Statement, bucket: str | None) -> bool:
     """AWS's TLS-only statement: Deny, everyone, every S3 action, bucket and objects, aws:SecureTransport false."""
     if not statement.denies or not statement.names_everyone() or not statement.covers_action("s3:*"):
         return False
@@ -74,7 +78,7 @@ def check_tls_only(args: ResourceValidationArgs, report_violation: ReportViolati
     bucket = known_text(args.props, "bucket")
     for source in _bucket_policies(args.resource_type, args.props):
         if not source.document.statements or any(
-            denies_insecure_transport(statement, bucket) for statement in source.document.statements
+            _denies_insecure_transport(statement, bucket) for statement in source.document.statements
         ):
             continue
         target = bucket or "BUCKET"
@@ -94,7 +98,7 @@ def _bucket_keys(resource: PolicyResource) -> set[str]:
     """
     if resource.resource_type in BUCKET_TYPES:
         return {resource.urn} | _names(resource)
-    keys = {name for name in [known_text(resource.props, "bucket")] if name}
+    keys = _names(resource)
     depends = resource.property_dependencies.get("bucket") or ([] if keys else resource.dependencies)
     for dependency in depends:
         if dependency.resource_type in BUCKET_TYPES:
@@ -102,8 +106,9 @@ def _bucket_keys(resource: PolicyResource) -> set[str]:
     return keys
 
 
-def _names(bucket: PolicyResource) -> set[str]:
-    name = known_text(bucket.props, "bucket")
+def _names(resource: PolicyResource) -> set[str]:
+    """The bucket name in a resource's `bucket` property, when it is known."""
+    name = known_text(resource.props, "bucket")
     return {name} if name else set()
 
 
@@ -113,6 +118,7 @@ def _unset_flags(block: PolicyResource) -> list[str]:
 
 
 def _provider_urn(resource: PolicyResource) -> str | None:
+    """An account-level block covers the buckets created through the same provider, i.e. in the same account."""
     return resource.provider.urn if resource.provider else None
 
 
@@ -135,11 +141,10 @@ def check_public_access_blocked(args: StackValidationArgs, report_violation: Rep
             continue
         name = next((key for key in sorted(keys) if not key.startswith("urn:")), resource.name)
         unset = sorted({flag for block in matching for flag in _unset_flags(block)})
-        problem = (
-            f"its BucketPublicAccessBlock leaves {', '.join(unset)} off"
-            if matching
-            else ("no BucketPublicAccessBlock in the stack covers it")
-        )
+        if matching:
+            problem = f"its BucketPublicAccessBlock leaves {', '.join(unset)} off"
+        else:
+            problem = "no BucketPublicAccessBlock in the stack covers it"
         report_violation(
             f'bucket "{name}" has a bucket policy but {problem}. Add an aws.s3.BucketPublicAccessBlock for the '
             f"bucket with {', '.join(PUBLIC_ACCESS_FLAGS)} all true, so no policy or ACL can make it public.",

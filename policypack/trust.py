@@ -130,9 +130,9 @@ def _broken_mfa_checks(statement: Statement) -> Iterator[str]:
             continue
         if condition.operator_lower in ("bool", "boolifexists") and "false" in map(str.lower, condition.values):
             yield (
-                f'{{"{condition.operator}": {{"aws:MultiFactorAuthPresent": "false"}}}} in an Allow matches callers '
-                "that skipped MFA (and, without IfExists, never long-term keys). Require "
-                '{"Bool": {"aws:MultiFactorAuthPresent": "true"}} instead.'
+                f'{{"{condition.operator}": {{"aws:MultiFactorAuthPresent": "false"}}}} in an Allow admits the '
+                'callers that did not use MFA instead of requiring it. Require {"Bool": {"aws:MultiFactorAuthPresent": '
+                '"true"}} instead.'
             )
         elif condition.operator_lower == "null":
             yield (
@@ -178,8 +178,9 @@ def check_trust_actions(args: ResourceValidationArgs, report_violation: ReportVi
             guess = difflib.get_close_matches(action.lower(), list(valid), n=1)
             hint = f'did you mean "{valid[guess[0]]}"? ' if guess else ""
             report_violation(
-                f'{source.where(statement)} has action "{action}", which a trust policy cannot grant and which '
-                f"makes the update fail; {hint}Use only {', '.join(VALID_TRUST_ACTIONS)}.",
+                f'{source.where(statement)} has action "{action}", which is not an action a trust policy grants (a '
+                f"misspelt one fails the update, a wildcard trusts more than intended); {hint}Use only "
+                f"{', '.join(VALID_TRUST_ACTIONS)}.",
             )
 
 

@@ -75,6 +75,8 @@ def test_tls_deny_with_wider_patterns_passes(pack: PolicyPackAnalyzer) -> None:
         )
     )
     assert TLS not in names(found(pack, bucket_policy(BUCKET, wide)))
+    china = document(tls_deny(Resource=[f"arn:aws-cn:s3:::{BUCKET}", f"arn:aws-cn:s3:::{BUCKET}/*"]))
+    assert TLS not in names(found(pack, bucket_policy(BUCKET, china)))
 
 
 def test_inline_bucket_policy_is_checked(pack: PolicyPackAnalyzer) -> None:
