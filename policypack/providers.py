@@ -18,7 +18,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from resources import AWS_PROVIDER_TYPE, UNKNOWN, allowed_account_ids, is_default_provider, urn_name
+from resources import AWS_PROVIDER_TYPE, UNKNOWN, allowed_account_ids, is_default_provider, provider_name
 
 _PINNING_EXAMPLE = (
     'aws.Provider("production", region="us-east-1", allowed_account_ids=["999999999999"]) and pass it with '
@@ -31,7 +31,7 @@ def check_explicit_provider(args: ResourceValidationArgs, report_violation: Repo
     if not args.resource_type.startswith("aws:") or args.provider is None or not is_default_provider(args.provider):
         return
     report_violation(
-        f'uses the default AWS provider "{args.provider.name or urn_name(args.provider.urn)}", which deploys to '
+        f'uses the default AWS provider "{provider_name(args.provider)}", which deploys to '
         f"whichever account the ambient credentials belong to. Create {_PINNING_EXAMPLE}."
     )
 
@@ -51,7 +51,7 @@ def check_provider_accounts(args: StackValidationArgs, report_violation: ReportV
         if accounts is UNKNOWN or accounts:
             continue
         report_violation(
-            f'AWS provider "{provider.name or urn_name(urn)}" does not set allowedAccountIds, so it runs against '
+            f'AWS provider "{provider_name(provider)}" does not set allowedAccountIds, so it runs against '
             f"any account its credentials reach. Set allowed_account_ids, e.g. {_PINNING_EXAMPLE}.",
             urn,
         )

@@ -188,6 +188,11 @@ def urn_name(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
+def provider_name(provider: PolicyProviderResource) -> str:
+    """A provider's resource name; older engines leave `name` empty, the URN always ends with it."""
+    return provider.name or urn_name(provider.urn)
+
+
 def is_default_provider(provider: PolicyProviderResource) -> bool:
     """The engine names the providers it creates implicitly default, default_7_51_1, ..."""
-    return (provider.name or urn_name(provider.urn)).startswith("default")
+    return provider_name(provider).startswith("default")
