@@ -274,6 +274,7 @@ def test_not_action_in_trust_fires(pack: PolicyPackAnalyzer) -> None:
 
 def test_additional_trust_actions_can_be_configured(pack_process: PolicyPackAnalyzer) -> None:
     policy = trust({"AWS": "arn:aws:iam::111111111111:root"}, action=["sts:AssumeRole", "sts:SetContext"])
+    pack_process.configure({})
     assert ACTIONS in names(found(pack_process, role("UpdateApp", policy)))
     pack_process.configure({ACTIONS: PolicyConfig(properties={"additionalActions": ["sts:SetContext"]})})
     assert ACTIONS not in names(found(pack_process, role("UpdateApp", policy)))
