@@ -43,7 +43,7 @@ def cli_profile(model: AccessModel, role: Role, source: Account, external_id: st
 
 
 def assume_role_command(model: AccessModel, role: Role, source: Account, external_id: str | None = None) -> str:
-    """The `aws sts assume-role` call of the tutorial (session named after the user, as `David-ProdUpdate`)."""
+    """The `aws sts assume-role` call of the tutorial, the session named after user and role (`David-UpdateApp`)."""
     parts = [
         "aws sts assume-role",
         f"--role-arn {model.role_arn(role)}",
