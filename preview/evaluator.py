@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import collections.abc
 import hashlib
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -61,20 +62,37 @@ class Request:
 
 
 class Principal:
-    """An IAM user or role (a role's session acts with the role's ARN and policies), ready for evaluation."""
+    """An IAM user or role (a role's session acts with the role's ARN and policies), ready for evaluation.
 
-    def __init__(self, node: Any, policies: Sequence[NamedPolicy], boundary: NamedPolicy | None) -> None:
-        self.node = node
-        self.policies = tuple(policies)  # identity policies in evaluation order, own then groups'
+    Its policies are indexed by the literal resource ARNs they are confined to, so a request is evaluated
+    against the few policies that can match it (plus any with wildcards): a principal holding one policy per
+    role does not make every one of its requests scan them all.
+    """
+
+    def __init__(self, arn: str, entries: Sequence[tuple[str | None, NamedPolicy]], boundary: NamedPolicy | None,
+                 trust: Document | None) -> None:
+        self.arn = arn
+        self.entries = tuple(entries)  # (group ARN, or None for the principal's own policy; the policy)
         self.boundary = boundary
-
-    @property
-    def arn(self) -> str:
-        return str(self.node.arn)
+        self.trust = trust
+        self.by_resource: dict[str, list[int]] = {}  # lower-cased resource → positions of entries confined to it
+        self.anywhere: list[int] = []  # positions of entries that may match any resource
+        for position, (_, policy) in enumerate(self.entries):
+            keys = _resource_keys(policy.document)
+            if keys is None:
+                self.anywhere.append(position)
+            for key in keys or ():
+                self.by_resource.setdefault(key, []).append(position)
+        self.views: dict[str, tuple[Any, list[NamedPolicy]]] = {}
 
     @property
     def account(self) -> str:
         return self.arn.split(":")[4]
+
+    def relevant(self, resource: str) -> list[tuple[str | None, NamedPolicy]]:
+        """The entries that may match `resource` (compared lower-cased, as principalmapper does), in order."""
+        positions = sorted({*self.anywhere, *self.by_resource.get(resource.lower(), ())})
+        return [self.entries[p] for p in positions]
 
 
 @dataclass(frozen=True)
@@ -97,23 +115,58 @@ def _condition_value(value: Any) -> Any:
 
 
 def normalized(document: Document) -> Document:
-    """The document with JSON booleans and numbers in conditions spelled as strings, as IAM reads them.
+    """The document as IAM reads it, spelled so principalmapper reads it the same way.
 
     principalmapper compares condition values as strings only, so `{"Bool": {"aws:SecureTransport": false}}`
-    (valid IAM, common in bucket policies) would never match and its Deny would silently not apply.
+    (valid IAM, common in bucket policies) would never match and its Deny would silently not apply: JSON
+    booleans and numbers become strings. And it makes regular expressions of Resource elements escaping only
+    `.`, so `+` and brackets are escaped here.
     """
     statements = document.get("Statement")
     if not isinstance(statements, list | dict):
         return document
     result = []
     for statement in statements if isinstance(statements, list) else [statements]:
-        condition = statement.get("Condition") if isinstance(statement, dict) else None
+        if not isinstance(statement, dict):
+            result.append(statement)
+            continue
+        statement = dict(statement)
+        condition = statement.get("Condition")
         if isinstance(condition, dict):
-            statement = {**statement, "Condition": {
+            statement["Condition"] = {
                 operator: {key: _condition_value(v) for key, v in values.items()} if isinstance(values, dict)
-                else values for operator, values in condition.items()}}
+                else values for operator, values in condition.items()}
+        for element in ("Resource", "NotResource"):
+            value = statement.get(element)
+            if isinstance(value, str | list):
+                escaped = [_REGEX_SPECIALS.sub(r"\\\1", v) if isinstance(v, str) else v
+                           for v in (value if isinstance(value, list) else [value])]
+                statement[element] = escaped if isinstance(value, list) else escaped[0]
         result.append(statement)
     return {**document, "Statement": result}
+
+
+# Regex characters principalmapper leaves unescaped when it turns a Resource into a pattern (it only handles
+# . * ? $ ^): a role named `Deploy+Ops` (valid IAM) would otherwise not match its own ARN.
+_REGEX_SPECIALS = re.compile(r"([+()\[\]|\\])")
+
+
+def _statements(document: Document) -> list[Any]:
+    statements = document.get("Statement", [])
+    return statements if isinstance(statements, list) else [statements]
+
+
+def _resource_keys(document: Document) -> frozenset[str] | None:
+    """The resources a document is confined to (lower-cased), or None if a statement may match others
+    (wildcards, policy variables, NotResource, or no Resource element at all)."""
+    keys: set[str] = set()
+    for statement in _statements(document):
+        resources = statement.get("Resource") if isinstance(statement, dict) else None
+        for resource in resources if isinstance(resources, list) else [resources]:
+            if not isinstance(resource, str) or any(c in resource for c in "*?$"):
+                return None
+            keys.add(resource.lower())
+    return frozenset(keys)
 
 
 def _unique_id(prefix: str, arn: str) -> str:
@@ -122,15 +175,12 @@ def _unique_id(prefix: str, arn: str) -> str:
 
 
 class Evaluator:
-    """Builds principalmapper's Node/Group/Policy objects once per identity and answers requests against them."""
+    """Builds principalmapper's Node/Group/Policy objects from our documents and answers requests with them."""
 
     def __init__(self) -> None:
         self._pm = _engine()
-        self._groups: dict[str, Any] = {}
         self._documents: dict[NamedPolicy, Document] = {}
-
-    def _policies(self, owner_arn: str, policies: Sequence[NamedPolicy]) -> list[Any]:
-        return [self._pm.Policy(owner_arn, p.name, self.document(p)) for p in policies]
+        self._policies: dict[NamedPolicy, Any] = {}
 
     def document(self, policy: NamedPolicy) -> Document:
         """The policy's document as the engine is given it, normalised once per policy (trusts, bucket policies
@@ -139,31 +189,43 @@ class Evaluator:
             self._documents[policy] = normalized(policy.document)
         return self._documents[policy]
 
+    def _policy(self, policy: NamedPolicy) -> Any:
+        if policy not in self._policies:
+            self._policies[policy] = self._pm.Policy(policy.name, policy.name, self.document(policy))
+        return self._policies[policy]
+
     def principal(self, arn: str, policies: Sequence[NamedPolicy] = (),
                   groups: Sequence[tuple[str, Sequence[NamedPolicy]]] = (), boundary: NamedPolicy | None = None,
                   trust: Document | None = None) -> Principal:
-        """A user (`groups` are its memberships as (group ARN, policies)) or a role (`trust` is its trust policy).
+        """A user (`groups` are its memberships as (group ARN, policies)) or a role (`trust` is its trust policy)."""
+        entries = [(None, p) for p in policies] + [(group, p) for group, ps in groups for p in ps]
+        return Principal(arn, entries, boundary, (trust or {}) if ":role/" in arn else None)
 
-        Group objects are shared between members by ARN, so a group's policies are parsed and held once.
-        """
-        is_role = ":role/" in arn
-        memberships = []
-        for group_arn, group_policies in groups:
-            if group_arn not in self._groups:
-                self._groups[group_arn] = self._pm.Group(group_arn, self._policies(group_arn, group_policies))
-            memberships.append(self._groups[group_arn])
-        node = self._pm.Node(
-            arn, _unique_id("AROA" if is_role else "AIDA", arn), self._policies(arn, policies), memberships,
-            (trust or {}) if is_role else None, None, 0, False, False,
-            self._pm.Policy(boundary.name, boundary.name, self.document(boundary)) if boundary else None, False, None,
-        )
-        return Principal(node, [*policies, *(p for _, group_policies in groups for p in group_policies)], boundary)
+    def _view(self, principal: Principal, resource: str) -> tuple[Any, list[NamedPolicy]]:
+        """principalmapper's Node for the principal, holding (in its own and its groups' places) only the
+        policies that may match `resource`; built once per principal and resource."""
+        key = resource.lower()
+        if key not in principal.views:
+            entries = principal.relevant(resource)
+            groups: dict[str, list[Any]] = {}
+            for group, policy in entries:
+                if group is not None:
+                    groups.setdefault(group, []).append(self._policy(policy))
+            node = self._pm.Node(
+                principal.arn, _unique_id("AROA" if principal.trust is not None else "AIDA", principal.arn),
+                [self._policy(p) for g, p in entries if g is None],
+                [self._pm.Group(arn, policies) for arn, policies in groups.items()],
+                principal.trust, None, 0, False, False,
+                self._policy(principal.boundary) if principal.boundary else None, False, None)
+            principal.views[key] = (node, [p for _, p in entries])
+        return principal.views[key]
 
     def allowed(self, principal: Principal, request: Request) -> bool:
         """AWS's decision for one request: identity policies, the resource policy (when given) and conditions."""
         policy = self.document(request.resource_policy) if request.resource_policy else None
+        node, _ = self._view(principal, request.resource)
         return bool(self._pm.query.local_check_authorization_full(
-            principal.node, request.action, request.resource, dict(request.context), policy,
+            node, request.action, request.resource, dict(request.context), policy,
             request.resource_owner if policy is not None else None))
 
     def may_assume(self, principal: Principal, role_arn: str, trust: NamedPolicy,
@@ -177,11 +239,12 @@ class Evaluator:
     def explain(self, principal: Principal, request: Request) -> str:
         """Which policy decided a request: for people reading a wrong cell, not for the decision itself."""
         sim = self._pm.simulation
+        node, policies = self._view(principal, request.resource)
         context = self._pm.query._prepare_condition_context(dict(request.context))
-        context.update(self._pm.query._infer_condition_keys(principal.node, context))
+        context.update(self._pm.query._infer_condition_keys(node, context))
 
         def matching(effect: str) -> Iterator[str]:
-            for policy in principal.policies:
+            for policy in policies:
                 if sim.policy_has_matching_statement(self.document(policy), effect, request.action, request.resource,
                                                      context):
                     yield policy.name
@@ -192,7 +255,7 @@ class Evaluator:
         resource_says = ""
         if request.resource_policy is not None:
             statements = sim.resource_policy_matching_statements(
-                principal.node, self.document(request.resource_policy), request.action, request.resource, context)
+                node, self.document(request.resource_policy), request.action, request.resource, context)
             if any(s["Effect"] == "Deny" for s in statements):
                 return f"explicit Deny in {request.resource_policy.name}"
             if statements:

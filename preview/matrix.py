@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from access.config import load_stack
-from access.model import Account, Bucket, BucketAccess, Group, Role
+from access.config import DEFAULT_MODEL_PATH, PROJECT, load_stack, parse_stack_settings
+from access.model import AccessModel, Account, Bucket, BucketAccess, Group, Role
 from offline.mock_run import StackRun
 from preview.deployed import Deployed, UnresolvedError
 from preview.evaluator import ASSUME_ROLE, Evaluator, NamedPolicy, Principal, Request
@@ -92,9 +92,16 @@ class Scope:
 
 
 def scope_of(runs: Sequence[StackRun], project_dir: Path) -> Scope:
+    """The scope of `runs`; stacks sharing a model file share its parse (validated in full once per file)."""
     scope = Scope()
+    models: dict[str, AccessModel] = {}
     for run in runs:
-        model, settings = load_stack(run.config.values, project_dir)
+        path = run.config.values.get(f"{PROJECT}:model", DEFAULT_MODEL_PATH)
+        if path in models:
+            model, settings = models[path], parse_stack_settings(run.config.values, models[path])
+        else:
+            model, settings = load_stack(run.config.values, project_dir)
+            models[path] = model
         for account in model.accounts:
             scope.accounts.setdefault(account.name, account)
         scope.roles += model.roles_in(settings.account)

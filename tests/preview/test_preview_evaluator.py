@@ -134,11 +134,21 @@ BOOL_TLS_ONLY = NamedPolicy("bucket policy", doc({
     "Condition": {"Bool": {"aws:SecureTransport": False}}}))  # a JSON boolean: valid IAM, common in bucket policies
 
 
-def test_principalmapper_alone_drops_a_deny_whose_condition_is_a_json_boolean(engine: Evaluator) -> None:
-    session = engine.principal(ROLE, [policy("rw", "Allow", "s3:GetObject", OBJECTS)], trust={})
-    library = _engine().query.local_check_authorization_full
-    assert library(session.node, "s3:GetObject", OBJECTS, {"aws:SecureTransport": "false"},
-                   BOOL_TLS_ONLY.document, PROD) is True  # wrong: AWS refuses this request
+def library_allows(identity: NamedPolicy, resource: str, context: dict[str, str],
+                   resource_policy: NamedPolicy | None = None) -> bool:
+    """principalmapper itself, given our documents untouched: a role with one identity policy."""
+    pm = _engine()
+    node = pm.Node(ROLE, "AROAEXAMPLE", [pm.Policy(ROLE, identity.name, identity.document)], [], {}, None, 0, False,
+                   False, None, False, None)
+    return bool(pm.query.local_check_authorization_full(
+        node, "s3:GetObject", resource, context, resource_policy.document if resource_policy else None,
+        PROD if resource_policy else None))
+
+
+def test_principalmapper_alone_drops_a_deny_whose_condition_is_a_json_boolean() -> None:
+    # Wrong: AWS refuses this plain-HTTP request.
+    assert library_allows(policy("rw", "Allow", "s3:GetObject", OBJECTS), OBJECTS, {"aws:SecureTransport": "false"},
+                          BOOL_TLS_ONLY)
 
 
 def test_json_booleans_in_conditions_count_as_iam_reads_them(engine: Evaluator) -> None:
@@ -148,6 +158,31 @@ def test_json_booleans_in_conditions_count_as_iam_reads_them(engine: Evaluator) 
     assert not engine.allowed(session, insecure)
     assert engine.allowed(session, Request("s3:GetObject", OBJECTS, {"aws:SecureTransport": "true"}, BOOL_TLS_ONLY,
                                            PROD))
+
+
+PLUS = "arn:aws:s3:::productionapp/a+b.txt"  # `+` is valid in IAM names and S3 keys
+
+
+def test_principalmapper_alone_reads_a_plus_in_a_resource_as_a_regex() -> None:
+    allow_plus = policy("plus", "Allow", "s3:GetObject", PLUS)
+    assert not library_allows(allow_plus, PLUS, {})  # wrong: the ARN does not match itself
+    assert library_allows(allow_plus, "arn:aws:s3:::productionapp/aab.txt", {})  # wrong: matches another key
+
+
+def test_resources_match_literally_through_the_evaluator(engine: Evaluator) -> None:
+    session = engine.principal(ROLE, [policy("plus", "Allow", "s3:GetObject", PLUS)], trust={})
+    assert engine.allowed(session, Request("s3:GetObject", PLUS, {}))
+    assert not engine.allowed(session, Request("s3:GetObject", "arn:aws:s3:::productionapp/aab.txt", {}))
+
+
+def test_requests_see_only_but_all_the_policies_that_may_match(engine: Evaluator) -> None:
+    # One policy per role, as a group allowed many roles holds: each request must still see the wildcard Deny.
+    policies = [policy(f"allow-{i}", "Allow", "sts:AssumeRole", f"arn:aws:iam::{PROD}:role/Role{i}") for i in range(50)]
+    deny_all = policy("deny-all", "Deny", "sts:AssumeRole", f"arn:aws:iam::{PROD}:role/*")
+    david = user(engine, "David", *policies, deny_all)
+    request = Request("sts:AssumeRole", f"arn:aws:iam::{PROD}:role/Role7", {})
+    assert [p.name for _, p in david.relevant(request.resource)] == ["allow-7", "deny-all"]
+    assert engine.explain(david, request) == "explicit Deny in deny-all"
 
 
 @pytest.mark.xfail(strict=True, reason="principalmapper 1.1.5 matches Resource ARNs case-insensitively; S3 object "
