@@ -1,0 +1,86 @@
+"""Synthetic access models with N trust relationships, written as a Pulumi project the preview can run.
+
+N counts (group, role) pairs where the group may assume the role: R roles spread over trusting accounts,
+G groups over trusted accounts, every group allowed every role (R × G = N, R the largest divisor of N not
+above √N, so both grow as √N). Every role trusts every trusted account; every third requires MFA, every
+fourth an ExternalId; each trusted account also has an "Auditors" group holding PowerUserAccess and denied
+every role (the tutorial's Testers), so the access matrix has refusals to evaluate as well.
+
+    python benchmarks/synthetic.py 1000 /tmp/synthetic-1000   # then: python -m preview --project-dir ... --stacks ...
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+ROLES_PER_ACCOUNT = 5
+GROUPS_PER_ACCOUNT = 10
+POWER_USER = "arn:aws:iam::aws:policy/PowerUserAccess"
+
+
+def shape(n: int) -> tuple[int, int]:
+    """(roles, groups) with roles × groups = n, as square as n allows."""
+    roles = max(d for d in range(1, math.isqrt(n) + 1) if n % d == 0)
+    return roles, n // roles
+
+
+def _account(prefix: str, kind: str, index: int) -> dict[str, str]:
+    return {"name": f"{kind}-{index:02d}", "id": f"{prefix}{index:010d}", "region": "us-east-1"}
+
+
+def model(n: int) -> dict[str, Any]:
+    """The raw access model (as in access-model.yaml) with n trust relationships."""
+    role_count, group_count = shape(n)
+    trusting = [_account("90", "trusting", i) for i in range(math.ceil(role_count / ROLES_PER_ACCOUNT))]
+    trusted = [_account("10", "trusted", i) for i in range(math.ceil(group_count / GROUPS_PER_ACCOUNT))]
+    roles, buckets = [], []
+    for i in range(role_count):
+        name, account = f"Role{i:03d}", trusting[i // ROLES_PER_ACCOUNT]["name"]
+        buckets.append({"name": f"synthetic-bucket-{i:03d}", "account": account})
+        role: dict[str, Any] = {
+            "name": name, "account": account, "trustedAccounts": [a["name"] for a in trusted],
+            "grants": [{"bucket": f"synthetic-bucket-{i:03d}", "access": "read-write" if i % 2 else "read-only"}],
+        }
+        if i % 3 == 2:
+            role["requireMfa"] = True
+        if i % 4 == 3:
+            role["externalIdSecret"] = f"role{i:03d}ExternalId"
+        roles.append(role)
+    role_names = [r["name"] for r in roles]
+    groups = [{"name": f"Group{j:03d}", "account": trusted[j // GROUPS_PER_ACCOUNT]["name"], "canAssume": role_names,
+               "members": [f"user{j:03d}"]} for j in range(group_count)]
+    groups += [{"name": f"Auditors{k:02d}", "account": account["name"], "denyAssume": role_names,
+                "members": [f"auditor{k:02d}"], "managedPolicyArns": [POWER_USER]} for k, account in enumerate(trusted)]
+    return {"accounts": trusting + trusted, "buckets": buckets, "roles": roles, "groups": groups}
+
+
+def write_project(n: int, directory: Path) -> list[str]:
+    """A project in `directory` (the repository's program, a synthetic model, one stack per account).
+
+    Returns the stack names. ExternalIds are `secure:` values, which the offline config reader replaces by
+    one placeholder: every stack then agrees on them, as real stacks sharing a secret would.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(REPO / name, directory / name)
+    raw = model(n)
+    (directory / "access-model.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    secrets = {r["externalIdSecret"]: {"secure": "v1:synthetic"} for r in raw["roles"] if "externalIdSecret" in r}
+    stacks = []
+    for account in raw["accounts"]:
+        config = {"cross-account-access:account": account["name"],
+                  **{f"cross-account-access:{key}": value for key, value in secrets.items()}}
+        (directory / f"Pulumi.{account['name']}.yaml").write_text(yaml.safe_dump({"config": config}))
+        stacks.append(account["name"])
+    return stacks
+
+
+if __name__ == "__main__":
+    print(" ".join(write_project(int(sys.argv[1]), Path(sys.argv[2]))))
