@@ -15,17 +15,17 @@ PACK_NAME = "cross-account-guardrails"
 
 POLICIES = [*trust.POLICIES, *permissions.POLICIES, *s3.POLICIES, *providers.POLICIES]
 
-if __name__ == "__main__":
-    PolicyPack(
-        name=PACK_NAME,
-        policies=POLICIES,
-        enforcement_level=EnforcementLevel.ADVISORY,
-        description=(
-            "Blocks the mistakes that turn a cross-account IAM role into an open door (wildcard or unlisted "
-            "principals, full admin, assume-any-role, broken documents, unpinned providers) while letting AWS's "
-            "documented cross-account setup through."
-        ),
-        display_name="Cross-account guardrails",
-        provider="aws",
-        tags=["aws", "iam", "cross-account", "security"],
-    )
+# Module level, as in Pulumi's templates: the CLI's Python analyzer host runs this file and the pack serves.
+PolicyPack(
+    name=PACK_NAME,
+    policies=POLICIES,
+    enforcement_level=EnforcementLevel.ADVISORY,
+    description=(
+        "Blocks the mistakes that turn a cross-account IAM role into an open door (wildcard or unlisted "
+        "principals, full admin, assume-any-role, broken documents, unpinned providers) while letting AWS's "
+        "documented cross-account setup through."
+    ),
+    display_name="Cross-account guardrails",
+    provider="aws",
+    tags=["aws", "iam", "cross-account", "security"],
+)
