@@ -6,11 +6,13 @@ above √N, so both grow as √N). Every role trusts every trusted account; ever
 fourth an ExternalId; each trusted account also has an "Auditors" group holding PowerUserAccess and denied
 every role (the tutorial's Testers), so the access matrix has refusals to evaluate as well.
 
-    python benchmarks/synthetic.py 1000 /tmp/synthetic-1000   # then: python -m preview --project-dir ... --stacks ...
+    python benchmarks/synthetic.py 1000 /tmp/s1000   # prints the stack names, then:
+    python -m preview --project-dir /tmp/s1000 --policy-config /tmp/s1000/policy-config.json --stacks <names>
 """
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import sys
@@ -23,6 +25,8 @@ REPO = Path(__file__).resolve().parent.parent
 ROLES_PER_ACCOUNT = 5
 GROUPS_PER_ACCOUNT = 10
 POWER_USER = "arn:aws:iam::aws:policy/PowerUserAccess"
+POLICY_CONFIG = "policy-config.json"
+ALLOWLIST = "iam-trusted-accounts-allowlisted"
 
 
 def shape(n: int) -> tuple[int, int]:
@@ -62,7 +66,8 @@ def model(n: int) -> dict[str, Any]:
 
 
 def write_project(n: int, directory: Path) -> list[str]:
-    """A project in `directory` (the repository's program, a synthetic model, one stack per account).
+    """A project in `directory` (the repository's program, a synthetic model, one stack per account), and a
+    policy-config.json: the repository's, with the synthetic accounts as the trusted-accounts allowlist.
 
     Returns the stack names. ExternalIds are `secure:` values, which the offline config reader replaces by
     one placeholder: every stack then agrees on them, as real stacks sharing a secret would.
@@ -73,6 +78,9 @@ def write_project(n: int, directory: Path) -> list[str]:
     raw = model(n)
     (directory / "access-model.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
     secrets = {r["externalIdSecret"]: {"secure": "v1:synthetic"} for r in raw["roles"] if "externalIdSecret" in r}
+    policy_config = json.loads((REPO / "policypack" / POLICY_CONFIG).read_text())
+    policy_config[ALLOWLIST]["allowedAccountIds"] = [a["id"] for a in raw["accounts"]]
+    (directory / POLICY_CONFIG).write_text(json.dumps(policy_config, indent=2))
     stacks = []
     for account in raw["accounts"]:
         config = {"cross-account-access:account": account["name"],

@@ -28,15 +28,17 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="stacks to preview, each with its Pulumi.<stack>.yaml (default: prod dev)")
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR,
                         help="the Pulumi project (Pulumi.yaml, __main__.py, stack files; default: this repository)")
+    parser.add_argument("--policy-config", type=Path, default=None, metavar="FILE",
+                        help="policy pack configuration (default: policypack/policy-config.json, as in CI)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="the whole report as JSON, for machines")
     output.add_argument("--markdown", action="store_true", help="a Markdown summary, for a pull request")
     return parser.parse_args(argv)
 
 
-def preview(stacks: Sequence[str], project_dir: Path) -> Report:
-    """Start the pack, run the programs while it boots, evaluate the matrix, then ask the pack."""
-    with PackRun() as pack:
+def preview(stacks: Sequence[str], project_dir: Path, policy_config: Path | None = None) -> Report:
+    """Start the pack, run the programs while it boots, then evaluate the matrix while the pack analyses."""
+    with PackRun(config_path=policy_config) as pack:
         runs = run_stacks(stacks, project_dir)
         note = [] if pack.config_path.exists() else [f"{pack.config_path} not found: the pack ran with its defaults"]
         return build_report(runs, pack.check, project_dir, note)
@@ -47,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     show = render.to_json if args.json else render.to_markdown if args.markdown else None
     result: Report | ProgramError
     try:
-        result = preview(args.stacks, args.project_dir.resolve())
+        result = preview(args.stacks, args.project_dir.resolve(), args.policy_config)
     except ProgramError as error:
         result = error
     except (PolicyPackError, PolicyConfigError) as error:

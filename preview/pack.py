@@ -25,8 +25,9 @@ PACK_WORKERS = 4
 class PackRun:
     """A policy pack process booting in the background; `check` waits for it, `close` always stops it."""
 
-    def __init__(self, pack_dir: Path = DEFAULT_PACK_DIR) -> None:
+    def __init__(self, pack_dir: Path = DEFAULT_PACK_DIR, config_path: Path | None = None) -> None:
         self.pack_dir = pack_dir
+        self.config_path = config_path or pack_dir / CONFIG_FILE
         self.analyzer = PolicyPackAnalyzer(pack_dir)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._start, name="policy-pack-start", daemon=True)
@@ -44,14 +45,11 @@ class PackRun:
         except BaseException as error:  # handed to the main thread by check()
             self._error = error
 
-    @property
-    def config_path(self) -> Path:
-        return self.pack_dir / CONFIG_FILE
-
     def check(self, runs: Sequence[StackRun]) -> list[Violation]:
         """What `pulumi preview --policy-pack` reports for each stack: Analyze per resource, then AnalyzeStack.
 
-        Configured from the pack's policy-config.json (as CI passes it to the Pulumi action), if there is one.
+        Configured from `config_path` (by default the pack's policy-config.json, which CI passes to the Pulumi
+        action), if there is one.
         """
         self._thread.join()
         if self._error is not None:
