@@ -15,13 +15,19 @@ from documents import Statement, arn_account, is_unknown, is_wildcard_account
 from iam_lint import lint
 from pulumi_policy import (
     EnforcementLevel,
-    PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
     ResourceValidationPolicy,
     Severity,
 )
-from resources import DocumentKind, PolicySource, documents_of, known_text, policy_sources
+from resources import (
+    DocumentKind,
+    PolicySource,
+    additional_actions_schema,
+    documents_of,
+    known_text,
+    policy_sources,
+)
 
 _IAM_KINDS = (DocumentKind.TRUST, DocumentKind.IDENTITY)
 _SID = re.compile(r"^[0-9A-Za-z]*$")
@@ -172,15 +178,7 @@ POLICIES = [
         validate=check_document_valid,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.MEDIUM,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "additionalActions": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "description": "Actions (wildcards allowed) to accept although parliament does not know them.",
-                }
-            }
-        ),
+        config_schema=additional_actions_schema("Actions to accept although parliament does not know them."),
     ),
     ResourceValidationPolicy(
         name="iam-no-user-inline-policies",

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from documents import UNKNOWN_VALUES, PolicyDocument, Statement, is_unknown, parse_document
-from pulumi_policy import PolicyProviderResource
+from pulumi_policy import PolicyConfigSchema, PolicyProviderResource
 from pulumi_policy.proxy import UnknownValueError
 
 AWS_PROVIDER_TYPE = "pulumi:providers:aws"
@@ -196,3 +196,10 @@ def provider_name(provider: PolicyProviderResource) -> str:
 def is_default_provider(provider: PolicyProviderResource) -> bool:
     """The engine names the providers it creates implicitly default, default_7_51_1, ..."""
     return provider_name(provider).startswith("default")
+
+
+def additional_actions_schema(description: str) -> PolicyConfigSchema:
+    """Config of the rules that check action names: further actions an organisation accepts (wildcards allowed)."""
+    return PolicyConfigSchema(
+        properties={"additionalActions": {"type": "array", "items": {"type": "string"}, "description": description}}
+    )

@@ -20,7 +20,7 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     Severity,
 )
-from resources import ROLE_TYPE, DocumentKind, documents_of, read, stack_account
+from resources import ROLE_TYPE, DocumentKind, additional_actions_schema, documents_of, read, stack_account
 
 _TRUSTING = (DocumentKind.TRUST, DocumentKind.RESOURCE)
 
@@ -249,15 +249,7 @@ POLICIES = [
         validate=check_trust_actions,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.MEDIUM,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "additionalActions": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "description": "Further trust actions to accept, e.g. sts:SetContext.",
-                }
-            }
-        ),
+        config_schema=additional_actions_schema("Further trust actions to accept, e.g. sts:SetContext."),
     ),
     ResourceValidationPolicy(
         name="iam-role-max-session-duration",
