@@ -44,7 +44,7 @@ def _engine() -> SimpleNamespace:
 
 @dataclass(frozen=True, eq=False)
 class NamedPolicy:
-    """A policy document and the name an explanation calls it by (its ARN, or `group X: policy-name`)."""
+    """A policy document and the name an explanation calls it by (`policy X`, `group G: X`, `AWS-managed X`)."""
 
     name: str
     document: Document
@@ -237,7 +237,7 @@ class Evaluator:
         return AssumeDecision(identity and trusted, identity, trusted)
 
     def explain(self, principal: Principal, request: Request) -> str:
-        """Which policy decided a request: for people reading a wrong cell, not for the decision itself."""
+        """Which policy decided a request, for people reading the matrix (the decision itself is `allowed`)."""
         sim = self._pm.simulation
         node, policies = self._view(principal, request.resource)
         context = self._pm.query._prepare_condition_context(dict(request.context))

@@ -123,6 +123,7 @@ class Subject:
 
 
 def subjects(scope: Scope) -> list[Subject]:
+    """Every member of a previewed group, a user in no group per trusted account, and a third account's admin."""
     users: dict[tuple[str, str], list[Group]] = {}
     for group in scope.groups:
         for member in group.members:
