@@ -123,7 +123,9 @@ def plan_tree(run: StackRun) -> TreeNode:
     for resource in run.resources:
         children[resource.parent].append(nodes[resource.urn])
     for urn, node in nodes.items():
-        node.children = children.get(urn, [])
+        # Registration order varies between runs (outputs resolve asynchronously): sort, so output diffs are real.
+        node.children = sorted(children.get(urn, []), key=lambda n: (not n.kind.startswith("pulumi:providers:"),
+                                                                     n.kind, n.name))
     account = run.outputs.get("account") or {}
     account_node = TreeNode("account", str(account.get("name", "?")),
                             {"id": str(account.get("id", "?")), "region": str(account.get("region", "?"))})

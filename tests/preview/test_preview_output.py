@@ -37,7 +37,8 @@ def test_prod_tree_is_stack_account_component_resource(prod_run: StackRun) -> No
     assert (tree.kind, tree.name, account.kind, account.name) == ("stack", "prod", "account", "production")
     component = find(tree, "cross-account-access:trusting:CrossAccountRole", "UpdateApp")
     assert [c.kind for c in component.children] == [
-        "aws:iam/role:Role", "aws:iam/policy:Policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
+        "aws:iam/policy:Policy", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
+    assert account.children[0].kind == "pulumi:providers:aws"
     role = find(tree, "aws:iam/role:Role", "UpdateApp")
     assert role.properties["maxSessionDuration"] == "3600"
     assert role.properties["trusts"] == "arn:aws:iam::111111111111:root"
