@@ -82,4 +82,7 @@ def build_report(runs: Sequence[StackRun], check: Callable[[Sequence[StackRun]],
         violations = pool.submit(check, runs)
         matrix = access_matrix(runs, deployed.index(runs), project_dir)
         trees = [plan_tree(r) for r in runs]
-        return Report(trees, violations.result(), matrix, list(notes))
+        # Stable order (registration order varies between runs), most severe first.
+        found = sorted(violations.result(), key=lambda v: (v.enforcement_level != "mandatory", violation_stack(v),
+                                                           v.resource_type, v.resource_name, v.policy_name))
+        return Report(trees, found, matrix, list(notes))
