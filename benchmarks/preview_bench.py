@@ -66,6 +66,8 @@ def main() -> None:
     imports, _, _ = median(IMPORTS, args.repeat)
     tutorial, stdout, code = median(PREVIEW, args.repeat)
     resources, cells = sizes_of(stdout, PREVIEW)
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("PYTHONDONTWRITEBYTECODE is set: the repository's modules (and the pack's) compile on every run")
     print(f"import pulumi, pulumi_aws, pulumi_policy: {imports:.3f} s (median of {args.repeat})")
     print(f"tutorial preview: {tutorial:.3f} s = {tutorial / imports:.2f}x the import "
           f"({resources} resources, {cells} cells, exit {code})")
