@@ -48,12 +48,12 @@ def _cell_tables(report: Report) -> Iterator[tuple[str, str, list[Cell]]]:
             wrong = [c for c in cells if not c.ok]
             title += f" ({len(cells)} cells, {len(cells) - len(wrong)} as intended: listing the other {len(wrong)})"
             cells = wrong
-        if kind == "assume":
+        roles = dict.fromkeys(c.role for c in cells)
+        if kind == "assume" or not roles:
             yield kind, title, cells
             continue
-        roles = dict.fromkeys(c.role for c in cells)
-        for i, role in enumerate(roles):
-            yield kind, f"{title}: {role}" if i == 0 else f"{role}", [c for c in cells if c.role == role]
+        for role in roles:
+            yield kind, f"{title}: {role}", [c for c in cells if c.role == role]
 
 
 def _violation_row(violation: Violation) -> list[str]:
