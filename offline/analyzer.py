@@ -18,24 +18,18 @@ downgrade mandatory policies.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import grpc
 from google.protobuf import empty_pb2, json_format, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
 
+from offline.pack_process import DEFAULT_PACK_DIR, PackProcess, PolicyPackError
 from offline.resources import PlannedResource
-
-DEFAULT_PACK_DIR = Path(__file__).resolve().parent.parent / "policypack"
 
 ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 _LEVEL_TO_PROTO = {level: analyzer_pb2.EnforcementLevel.Value(level.upper()) for level in ENFORCEMENT_LEVELS}
@@ -45,10 +39,6 @@ _POLICY_TYPES = {analyzer_pb2.POLICY_TYPE_RESOURCE: "resource", analyzer_pb2.POL
 
 class PolicyConfigError(ValueError):
     """The policy pack configuration is malformed or does not match a policy's schema (the CLI refuses it too)."""
-
-
-class PolicyPackError(RuntimeError):
-    """The policy pack process could not be started or stopped answering."""
 
 
 @dataclass(frozen=True)
@@ -189,6 +179,8 @@ class PolicyPackAnalyzer:
     >>> with PolicyPackAnalyzer() as pack:
     ...     pack.configure(load_policy_config("policypack/policy-config.json"))
     ...     violations = pack.preview(resources)
+
+    Pass a `process` already started to connect to a pack that booted while the caller was busy.
     """
 
     def __init__(
@@ -199,16 +191,11 @@ class PolicyPackAnalyzer:
         env: Mapping[str, str] | None = None,
         startup_timeout: float = 60.0,
         rpc_timeout: float = 60.0,
+        process: PackProcess | None = None,
     ) -> None:
-        self.pack_dir = Path(pack_dir).resolve()
-        self.python = python
-        self.env = {**os.environ, **(env or {})}
-        self.startup_timeout = startup_timeout
+        self.process = process or PackProcess(pack_dir, python=python, env=env, startup_timeout=startup_timeout)
+        self.pack_dir = self.process.pack_dir
         self.rpc_timeout = rpc_timeout
-        self._process: subprocess.Popen[bytes] | None = None
-        self._files = ExitStack()
-        self._stdout: IO[bytes] | None = None
-        self._stderr: IO[bytes] | None = None
         self._channel: grpc.Channel | None = None
         self._stub: analyzer_pb2_grpc.AnalyzerStub | None = None
         self._info: AnalyzerInfo | None = None
@@ -221,75 +208,40 @@ class PolicyPackAnalyzer:
         self.close()
 
     def start(self) -> None:
-        """Start the pack as the CLI does and connect to the port it prints; the process is killed on failure."""
-        if self._process is not None:
+        """Start the pack as the CLI does (unless started already) and connect to the port it prints.
+
+        The process is stopped on failure.
+        """
+        if self._stub is not None:
             return
-        # Files rather than pipes: nobody has to drain them, and they outlive this method (closed in close()).
-        self._files = ExitStack()
-        self._stdout = self._files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
-        self._stderr = self._files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
-        # -u: the SDK writes the port to stdout without flushing it, and stdout is not a terminal here.
-        self._process = subprocess.Popen(
-            [self.python, "-u", str(self.pack_dir)],
-            cwd=self.pack_dir,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._stdout,
-            stderr=self._stderr,
-        )
+        self.process.start()
         try:
-            port = self._wait_for_port()
+            port = self.process.wait_for_port()
             self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-            grpc.channel_ready_future(self._channel).result(timeout=self.startup_timeout)
+            grpc.channel_ready_future(self._channel).result(timeout=self.process.startup_timeout)
             self._stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
         except BaseException:
             self.close()
             raise
 
-    def _wait_for_port(self) -> int:
-        assert self._process is not None and self._stdout is not None
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            self._stdout.seek(0)
-            first_line = self._stdout.readline()
-            if first_line.endswith(b"\n"):
-                try:
-                    return int(first_line)
-                except ValueError:
-                    raise PolicyPackError(f"the pack printed {first_line!r} instead of a port") from None
-            if self._process.poll() is not None:
-                raise PolicyPackError(f"the pack exited with code {self._process.returncode}: {self.stderr_text()}")
-            time.sleep(0.005)
-        raise PolicyPackError(f"the pack printed no port within {self.startup_timeout} s: {self.stderr_text()}")
-
     def stderr_text(self) -> str:
         """What the pack wrote to stderr so far (tracebacks of failing policies end up here)."""
-        if self._stderr is None:
-            return ""
-        self._stderr.seek(0)
-        return self._stderr.read().decode(errors="replace")
+        return self.process.stderr_text()
 
     def close(self) -> None:
-        """Stop the process (terminate, then kill), then close the channel; safe to call more than once.
+        """Stop the process, then close the channel; safe to call more than once.
 
         In this order because closing a channel to a live server waits for its streams (about 0.2 s).
         """
-        if self._process is not None and self._process.poll() is None:
-            self._process.terminate()
-            try:
-                self._process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self._process.kill()
-                self._process.wait()
+        self.process.stop()
         if self._channel is not None:
             self._channel.close()
-        self._files.close()
-        self._process = self._stdout = self._stderr = self._channel = self._stub = None
+        self._channel = self._stub = None
 
     @property
     def pid(self) -> int | None:
         """The pack's process ID while it runs."""
-        return self._process.pid if self._process is not None else None
+        return self.process.pid
 
     @property
     def stub(self) -> analyzer_pb2_grpc.AnalyzerStub:

@@ -11,12 +11,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from offline.analyzer import PolicyConfigError, PolicyPackError
-from preview import render
-from preview.pack import PackRun
-from preview.plan import ProgramError, run_stacks
-from preview.report import BROKEN, Report, build_report
+# Only this light import before the pack is spawned: it boots in its own process while the heavy imports
+# (Pulumi SDK, pulumi_aws, principalmapper, rich) and the programs run here.
+from offline.pack_process import PackProcess, PolicyPackError
+from preview.exit_codes import BROKEN
+
+if TYPE_CHECKING:
+    from preview.report import Report
 
 DEFAULT_STACKS = ("prod", "dev")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -36,9 +39,14 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def preview(stacks: Sequence[str], project_dir: Path, policy_config: Path | None = None) -> Report:
-    """Start the pack, run the programs while it boots, then evaluate the matrix while the pack analyses."""
-    with PackRun(config_path=policy_config) as pack:
+def preview(stacks: Sequence[str], project_dir: Path, policy_config: Path | None = None,
+            process: PackProcess | None = None) -> Report:
+    """Run the programs while the pack boots, then evaluate the matrix while the pack analyses."""
+    from preview.pack import PackRun
+    from preview.plan import run_stacks
+    from preview.report import build_report
+
+    with PackRun(config_path=policy_config, process=process) as pack:
         runs = run_stacks(stacks, project_dir)
         note = [] if pack.config_path.exists() else [f"{pack.config_path} not found: the pack ran with its defaults"]
         return build_report(runs, pack.check, project_dir, note)
@@ -46,15 +54,24 @@ def preview(stacks: Sequence[str], project_dir: Path, policy_config: Path | None
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
-    show = render.to_json if args.json else render.to_markdown if args.markdown else None
-    result: Report | ProgramError
+    process = PackProcess()
+    process.start()
     try:
-        result = preview(args.stacks, args.project_dir.resolve(), args.policy_config)
-    except ProgramError as error:
-        result = error
-    except (PolicyPackError, PolicyConfigError) as error:
-        print(f"error: the policy pack could not run: {error}", file=sys.stderr)
-        return BROKEN
+        from offline.analyzer import PolicyConfigError
+        from preview import render
+        from preview.plan import ProgramError
+
+        show = render.to_json if args.json else render.to_markdown if args.markdown else None
+        result: Report | ProgramError
+        try:
+            result = preview(args.stacks, args.project_dir.resolve(), args.policy_config, process)
+        except ProgramError as error:
+            result = error
+        except (PolicyPackError, PolicyConfigError) as error:
+            print(f"error: the policy pack could not run: {error}", file=sys.stderr)
+            return BROKEN
+    finally:
+        process.stop()
     if show is None:
         render.print_terminal(result)
     else:

@@ -13,8 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from offline.analyzer import DEFAULT_PACK_DIR, PolicyPackAnalyzer, Violation, load_policy_config
+from offline.analyzer import PolicyPackAnalyzer, Violation, load_policy_config
 from offline.mock_run import StackRun
+from offline.pack_process import DEFAULT_PACK_DIR, PackProcess
 
 CONFIG_FILE = "policy-config.json"
 # Analyze requests in flight at once: the pack serves 4 at a time, and while it works on one the client
@@ -25,10 +26,11 @@ PACK_WORKERS = 4
 class PackRun:
     """A policy pack process booting in the background; `check` waits for it, `close` always stops it."""
 
-    def __init__(self, pack_dir: Path = DEFAULT_PACK_DIR, config_path: Path | None = None) -> None:
+    def __init__(self, pack_dir: Path = DEFAULT_PACK_DIR, config_path: Path | None = None,
+                 process: PackProcess | None = None) -> None:
         self.pack_dir = pack_dir
         self.config_path = config_path or pack_dir / CONFIG_FILE
-        self.analyzer = PolicyPackAnalyzer(pack_dir)
+        self.analyzer = PolicyPackAnalyzer(pack_dir, process=process)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._start, name="policy-pack-start", daemon=True)
         self._thread.start()

@@ -11,9 +11,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from offline.analyzer import Violation
+from preview.exit_codes import BROKEN
 from preview.matrix import Cell
 from preview.plan import ProgramError, TreeNode
-from preview.report import BROKEN, Report, violation_stack
+from preview.report import Report, violation_stack
 
 MAX_ROWS = 200
 HEADERS = {

@@ -15,10 +15,9 @@ from typing import Any
 from offline.analyzer import Violation
 from offline.mock_run import StackRun
 from preview import deployed
+from preview.exit_codes import FAILED, OK
 from preview.matrix import Cell, Matrix, access_matrix
 from preview.plan import TreeNode, plan_tree
-
-OK, FAILED, BROKEN = 0, 1, 2  # exit codes: all good; a mandatory violation or a wrong cell; preview impossible
 
 
 def violation_stack(violation: Violation) -> str:

@@ -9,9 +9,10 @@ import pytest
 
 from access.config import parse_model
 from benchmarks.synthetic import POLICY_CONFIG, model, shape, write_project
+from preview.exit_codes import OK
 from preview.pack import PackRun
 from preview.plan import run_stacks
-from preview.report import OK, build_report
+from preview.report import build_report
 
 
 @pytest.mark.parametrize(("n", "roles", "groups"), [(1, 1, 1), (12, 3, 4), (100, 10, 10), (1000, 25, 40), (7, 1, 7)])

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from offline.mock_run import StackRun
+from preview.exit_codes import FAILED, OK
 from preview.matrix import Cell
-from preview.report import FAILED, OK, Report
+from preview.report import Report
 from tests.conftest import run_with_model
 from tests.preview.conftest import edit_document
 
