@@ -18,7 +18,6 @@ downgrade mandatory policies.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,20 +179,13 @@ class PolicyPackAnalyzer:
     ...     pack.configure(load_policy_config("policypack/policy-config.json"))
     ...     violations = pack.preview(resources)
 
-    Pass a `process` already started to connect to a pack that booted while the caller was busy.
+    Pass a `process` to choose the interpreter, environment or start-up timeout, or one already started to
+    connect to a pack that booted while the caller was busy.
     """
 
-    def __init__(
-        self,
-        pack_dir: str | Path = DEFAULT_PACK_DIR,
-        *,
-        python: str = sys.executable,
-        env: Mapping[str, str] | None = None,
-        startup_timeout: float = 60.0,
-        rpc_timeout: float = 60.0,
-        process: PackProcess | None = None,
-    ) -> None:
-        self.process = process or PackProcess(pack_dir, python=python, env=env, startup_timeout=startup_timeout)
+    def __init__(self, pack_dir: str | Path = DEFAULT_PACK_DIR, *, rpc_timeout: float = 60.0,
+                 process: PackProcess | None = None) -> None:
+        self.process = process or PackProcess(pack_dir)
         self.pack_dir = self.process.pack_dir
         self.rpc_timeout = rpc_timeout
         self._channel: grpc.Channel | None = None

@@ -25,6 +25,7 @@ from offline.analyzer import (
     parse_policy_config,
     reconcile_policy_config,
 )
+from offline.pack_process import PackProcess
 from offline.resources import PlannedResource
 
 ECHO_PACK = """
@@ -192,7 +193,7 @@ def test_process_ends_with_the_block_even_on_error(tmp_path: Path) -> None:
     ],
 )
 def test_broken_packs_fail_to_start_and_are_stopped(tmp_path: Path, source: str, message: str) -> None:
-    pack = PolicyPackAnalyzer(write_pack(tmp_path / "broken", source), startup_timeout=20)
+    pack = PolicyPackAnalyzer(process=PackProcess(write_pack(tmp_path / "broken", source), startup_timeout=20))
     with pytest.raises(PolicyPackError, match=message):
         pack.start()
     assert pack.pid is None
