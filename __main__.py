@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pulumi
 
-from access.config import load_stack, roles_in_scope
+from access.config import load_stack
 from access.instructions import sign_in, source_accounts
 from access.model import Account, Role
 from components.providers import account_provider
@@ -48,5 +48,5 @@ pulumi.export("roles", {
         "arn": roles[role.name].arn if role.name in roles else model.role_arn(role),
         "signIn": {source.name: sign_in_output(role, source) for source in source_accounts(model, role, account.name)},
     }
-    for role in roles_in_scope(model, account.name)
+    for role in model.roles_in_scope(account.name)
 })

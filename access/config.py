@@ -315,11 +315,6 @@ FORBIDDEN_KEYS = ("aws:accessKey", "aws:secretKey", "aws:token")
 EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
 
 
-def roles_in_scope(model: AccessModel, account: str) -> tuple[Role, ...]:
-    """Roles a stack of `account` deals with: those it deploys, and those its groups may assume."""
-    return tuple(r for r in model.roles if r.account == account or r in model.roles_assumable_from(account))
-
-
 def parse_stack_settings(config: Mapping[str, Any], model: AccessModel) -> StackSettings:
     """Validate a stack's own config (`cross-account-access:*` keys, as the CLI hands them to the program).
 
@@ -335,7 +330,7 @@ def parse_stack_settings(config: Mapping[str, Any], model: AccessModel) -> Stack
     node = _Node(own, PROJECT, STACK_KEYS + tuple(sorted(secret_keys)), sep=":")
     account = _account_ref(node, "account", {a.name: a for a in model.accounts})
     external_ids: dict[str, str] = {}
-    for role in roles_in_scope(model, account):
+    for role in model.roles_in_scope(account):
         if role.external_id_secret:
             value = node.get(role.external_id_secret, str, required=True)
             if not EXTERNAL_ID.match(value):

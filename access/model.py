@@ -130,6 +130,11 @@ class AccessModel:
         names = {r for g in self.groups_in(account) for r in g.can_assume}
         return tuple(r for r in self.roles if r.name in names)
 
+    def roles_in_scope(self, account: str) -> tuple[Role, ...]:
+        """Roles a stack of `account` deals with: those it deploys, and those its groups may assume."""
+        assumable = self.roles_assumable_from(account)
+        return tuple(r for r in self.roles if r.account == account or r in assumable)
+
 
 @dataclass(frozen=True)
 class StackSettings:
