@@ -341,7 +341,6 @@ def parse_stack_settings(config: Mapping[str, Any], model: AccessModel) -> Stack
         account=account,
         profile=node.get("profile", str),
         assume_role_arn=node.text("assumeRoleArn", ARN_IAM_PRINCIPAL, "is not an IAM role ARN"),
-        model_path=node.get("model", str, DEFAULT_MODEL_PATH),
         external_ids=tuple(sorted(external_ids.items())),
     )
 

@@ -143,7 +143,6 @@ class StackSettings:
     account: str
     profile: str | None = None
     assume_role_arn: str | None = None
-    model_path: str = "access-model.yaml"
     external_ids: tuple[tuple[str, str], ...] = ()  # (role name, ExternalId), from stack secrets
 
     def external_id(self, role: str) -> str | None:

@@ -44,10 +44,6 @@ class PackProcess:
         self._stdout: IO[bytes] | None = None
         self._stderr: IO[bytes] | None = None
 
-    @property
-    def started(self) -> bool:
-        return self._process is not None
-
     def start(self) -> None:
         """Spawn the pack (once); returns at once, `wait_for_port` waits for it to serve."""
         if self._process is not None:
