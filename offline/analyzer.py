@@ -306,14 +306,7 @@ class PolicyPackAnalyzer:
     def analyze(self, resource: PlannedResource, stack: Sequence[PlannedResource] = ()) -> list[Violation]:
         """Analyze one resource; its provider's type/name/URN/properties come from `stack` when it is there."""
         providers = {candidate.urn: candidate for candidate in stack}
-        request = analyzer_pb2.AnalyzeRequest(
-            type=resource.type,
-            properties=_struct(resource.inputs),
-            urn=resource.urn,
-            name=resource.name,
-            options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent or ""),
-            provider=self._provider(resource, providers),
-        )
+        request = analyzer_pb2.AnalyzeRequest(**self._described(resource, providers))
         reply = self.stub.Analyze(request, timeout=self.rpc_timeout)
         return self._violations(reply, {resource.urn: resource}, default=resource)
 
@@ -323,12 +316,7 @@ class PolicyPackAnalyzer:
         request = analyzer_pb2.AnalyzeStackRequest(
             resources=[
                 analyzer_pb2.AnalyzerResource(
-                    type=resource.type,
-                    properties=_struct(resource.inputs),
-                    urn=resource.urn,
-                    name=resource.name,
-                    options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent or ""),
-                    provider=self._provider(resource, by_urn),
+                    **self._described(resource, by_urn),
                     parent=resource.parent or "",
                     dependencies=list(resource.dependencies),
                 )
@@ -340,8 +328,21 @@ class PolicyPackAnalyzer:
 
     def preview(self, resources: Sequence[PlannedResource]) -> list[Violation]:
         """What `pulumi preview --policy-pack` reports: Analyze for every resource, then AnalyzeStack."""
-        violations = [violation for resource in resources for violation in self.analyze(resource, resources)]
+        # Analyze needs each resource's provider only: handing it the providers keeps this linear in the stack.
+        providers = [r for r in resources if r.type.startswith("pulumi:providers:")]
+        violations = [violation for resource in resources for violation in self.analyze(resource, providers)]
         return violations + self.analyze_stack(resources)
+
+    def _described(self, resource: PlannedResource, providers: Mapping[str, PlannedResource]) -> dict[str, Any]:
+        """What an Analyze request and an AnalyzeStack entry both say of a resource."""
+        return {
+            "type": resource.type,
+            "properties": _struct(resource.inputs),
+            "urn": resource.urn,
+            "name": resource.name,
+            "options": analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent or ""),
+            "provider": self._provider(resource, providers),
+        }
 
     @staticmethod
     def _provider(
