@@ -328,8 +328,7 @@ class PolicyPackAnalyzer:
 
     def preview(self, resources: Sequence[PlannedResource]) -> list[Violation]:
         """What `pulumi preview --policy-pack` reports: Analyze for every resource, then AnalyzeStack."""
-        # Analyze needs each resource's provider only: handing it the providers keeps this linear in the stack.
-        providers = [r for r in resources if r.type.startswith("pulumi:providers:")]
+        providers = providers_of(resources)
         violations = [violation for resource in resources for violation in self.analyze(resource, providers)]
         return violations + self.analyze_stack(resources)
 
@@ -382,6 +381,11 @@ class PolicyPackAnalyzer:
                 )
             )
         return violations
+
+
+def providers_of(resources: Iterable[PlannedResource]) -> list[PlannedResource]:
+    """The provider resources among `resources`: all `analyze` needs of a stack, which keeps a preview linear."""
+    return [r for r in resources if r.type.startswith("pulumi:providers:")]
 
 
 def mandatory(violations: Iterable[Violation]) -> list[Violation]:

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
 
-from offline.analyzer import PolicyPackAnalyzer, Violation, load_policy_config
+from offline.analyzer import PolicyPackAnalyzer, Violation, load_policy_config, providers_of
 from offline.mock_run import StackRun
 from offline.pack_process import DEFAULT_PACK_DIR, PackProcess
 
@@ -61,9 +61,7 @@ class PackRun:
         with ThreadPoolExecutor(max_workers=PACK_WORKERS, thread_name_prefix="analyze") as pool:
             for run in runs:
                 self.analyzer.configure_stack(run.config.stack, run.config.project)
-                # Analyze only needs each resource's provider: handing it the providers alone keeps this linear.
-                providers = [r for r in run.resources if r.type.startswith("pulumi:providers:")]
-                for found in pool.map(self.analyzer.analyze, run.resources, repeat(providers)):
+                for found in pool.map(self.analyzer.analyze, run.resources, repeat(providers_of(run.resources))):
                     violations += found
                 violations += self.analyzer.analyze_stack(run.resources)
         return violations
