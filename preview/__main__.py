@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,13 +25,23 @@ DEFAULT_STACKS = ("prod", "dev")
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def _existing(kind: str) -> Callable[[str], Path]:
+    """An argparse type for a path that must exist, so a typo is refused before anything runs."""
+    def check(value: str) -> Path:
+        path = Path(value)
+        if not path.exists():
+            raise argparse.ArgumentTypeError(f"{value!r}: no such {kind}")
+        return path
+    return check
+
+
 def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m preview", description=__doc__.splitlines()[0].split(": ", 1)[1])
     parser.add_argument("--stacks", nargs="+", default=list(DEFAULT_STACKS), metavar="STACK",
                         help="stacks to preview, each with its Pulumi.<stack>.yaml (default: prod dev)")
-    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR,
+    parser.add_argument("--project-dir", type=_existing("directory"), default=PROJECT_DIR,
                         help="the Pulumi project (Pulumi.yaml, __main__.py, stack files; default: this repository)")
-    parser.add_argument("--policy-config", type=Path, default=None, metavar="FILE",
+    parser.add_argument("--policy-config", type=_existing("file"), default=None, metavar="FILE",
                         help="policy pack configuration (default: policypack/policy-config.json, as in CI)")
     output = parser.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="the whole report as JSON, for machines")

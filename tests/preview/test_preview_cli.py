@@ -70,3 +70,14 @@ def test_any_program_failure_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_a_stack_without_config_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--stacks", "staging", "--json"]) == 2
     assert json.loads(capsys.readouterr().out)["error"]["type"] == "FileNotFoundError"
+
+
+@pytest.mark.parametrize(("option", "value"), [("--policy-config", "/nonexistent/policy-config.json"),
+                                               ("--project-dir", "/nonexistent/project")])
+def test_a_missing_path_is_refused_naming_option_and_value(option: str, value: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([option, value])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert f"argument {option}: '{value}'" in error
