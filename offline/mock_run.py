@@ -49,6 +49,19 @@ ARN_FORMATS = {
 }
 
 
+def _unwrap_secrets(value: Any) -> tuple[Any, bool]:
+    """The value with secrets unwrapped at every depth, and whether it held one (so readers see plain data)."""
+    if rpc.is_rpc_secret(value):
+        return _unwrap_secrets(rpc.unwrap_rpc_secret(value))[0], True
+    if isinstance(value, dict):
+        items = {key: _unwrap_secrets(item) for key, item in value.items()}
+        return {key: item for key, (item, _) in items.items()}, any(secret for _, secret in items.values())
+    if isinstance(value, list):
+        items = [_unwrap_secrets(item) for item in value]
+        return [item for item, _ in items], any(secret for _, secret in items)
+    return value, False
+
+
 class ProgramMocks(pulumi.runtime.Mocks):
     """Answers registrations the way AWS would name things, so ARNs in outputs look like real ones."""
 
@@ -84,12 +97,13 @@ class RecordingMonitor(mocks.MockMonitor):
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 (gRPC method name)
         response = super().RegisterResource(request)
         wrapped = rpc.deserialize_properties(request.object, keep_unknowns=True)
+        unwrapped = {key: _unwrap_secrets(value) for key, value in wrapped.items()}
         record = PlannedResource(
             urn=response.urn,
             type=request.type,
             name=request.name,
-            inputs={key: rpc.unwrap_rpc_secret(value) for key, value in wrapped.items()},
-            secret_inputs=frozenset(key for key, value in wrapped.items() if rpc.is_rpc_secret(value)),
+            inputs={key: value for key, (value, _) in unwrapped.items()},
+            secret_inputs=frozenset(key for key, (_, secret) in unwrapped.items() if secret),
             custom=request.custom,
             parent=request.parent or None,
             provider=request.provider or None,

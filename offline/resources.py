@@ -24,7 +24,7 @@ class PlannedResource:
     provider: str | None = None  # provider reference "<provider urn>::<provider id>", as the engine passes it
     dependencies: tuple[str, ...] = field(default_factory=tuple)
     id: str = ""
-    secret_inputs: frozenset[str] = frozenset()  # top-level input keys the program marked secret (values unwrapped)
+    secret_inputs: frozenset[str] = frozenset()  # input keys holding a secret at any depth (values unwrapped)
 
     @property
     def provider_urn(self) -> str | None:

@@ -17,7 +17,7 @@ from access.aws_managed import managed_policy
 from offline.mock_run import StackRun
 from offline.resources import PlannedResource
 from preview.evaluator import Document, NamedPolicy
-from preview.values import is_known, reveal
+from preview.values import is_known
 
 PROVIDER = "pulumi:providers:aws"
 ROLE = "aws:iam/role:Role"
@@ -33,7 +33,6 @@ class UnresolvedError(ValueError):
 
 
 def _document(value: Any, what: str) -> Document:
-    value = reveal(value)
     if not is_known(value):
         raise UnresolvedError(f"{what} is only known after apply")
     try:
@@ -47,7 +46,7 @@ def _document(value: Any, what: str) -> Document:
 
 def provider_account(resource: PlannedResource) -> str:
     """The single account a provider is pinned to (`allowedAccountIds`), or "" when it is not pinned to one."""
-    allowed = reveal(resource.inputs.get("allowedAccountIds"))
+    allowed = resource.inputs.get("allowedAccountIds")
     ids = json.loads(allowed) if isinstance(allowed, str) else list(allowed or [])
     return ids[0] if len(ids) == 1 else ""
 
@@ -91,14 +90,14 @@ class Deployed:
 
 
 def _iam_arn(account_id: str, kind: str, inputs: dict[str, Any], name: str) -> str:
-    return f"arn:aws:iam::{account_id}:{kind}{reveal(inputs.get('path')) or '/'}{reveal(inputs.get('name')) or name}"
+    return f"arn:aws:iam::{account_id}:{kind}{inputs.get('path') or '/'}{inputs.get('name') or name}"
 
 
 def _add_role(deployed: Deployed, account_id: str, resource: PlannedResource) -> None:
     inputs = resource.inputs
-    role = DeployedRole(str(reveal(inputs.get("name")) or resource.name),
+    role = DeployedRole(str(inputs.get("name") or resource.name),
                         _iam_arn(account_id, "role", inputs, resource.name))
-    role.boundary_arn = reveal(inputs.get("permissionsBoundary")) or None
+    role.boundary_arn = inputs.get("permissionsBoundary") or None
     deployed.roles[(account_id, role.name)] = role
     try:
         role.trust = NamedPolicy(f"trust policy of {role.name}",
@@ -117,20 +116,20 @@ def _index_run(run: StackRun, deployed: Deployed, attachments: list[tuple[str, P
                 _add_role(deployed, account_id, resource)
             elif resource.type == POLICY:
                 arn = _iam_arn(account_id, "policy", inputs, resource.name)
-                name = f"policy {reveal(inputs.get('name')) or resource.name}"
+                name = f"policy {inputs.get('name') or resource.name}"
                 deployed.customer_policies[arn] = NamedPolicy(name, _document(inputs.get("policy"), name))
             elif resource.type == ROLE_ATTACHMENT:
                 attachments.append((account_id, resource))
             elif resource.type == GROUP_ATTACHMENT:
-                deployed.group_policy_arns[(account_id, str(reveal(inputs.get("group"))))].append(
-                    str(reveal(inputs.get("policyArn"))))
+                deployed.group_policy_arns[(account_id, str(inputs.get("group")))].append(
+                    str(inputs.get("policyArn")))
             elif resource.type == GROUP_POLICY:
-                group = str(reveal(inputs.get("group")))
-                name = f"group {group}: {reveal(inputs.get('name')) or resource.name}"
+                group = str(inputs.get("group"))
+                name = f"group {group}: {inputs.get('name') or resource.name}"
                 deployed.group_policies[(account_id, group)].append(
                     NamedPolicy(name, _document(inputs.get("policy"), name)))
             elif resource.type == BUCKET_POLICY:
-                bucket = str(reveal(inputs.get("bucket")))
+                bucket = str(inputs.get("bucket"))
                 deployed.bucket_owners[bucket] = account_id
                 deployed.bucket_policies[bucket] = NamedPolicy(
                     f"bucket policy of {bucket}", _document(inputs.get("policy"), f"bucket policy of {bucket}"))
@@ -140,12 +139,12 @@ def _index_run(run: StackRun, deployed: Deployed, attachments: list[tuple[str, P
 
 def _attach(deployed: Deployed, account_id: str, resource: PlannedResource) -> None:
     inputs = resource.inputs
-    role = deployed.role(account_id, str(reveal(inputs.get("role"))))
+    role = deployed.role(account_id, str(inputs.get("role")))
     if role is None:
         deployed.problems.append(f"{resource.type} {resource.name} attaches to role {inputs.get('role')!r}, "
                                  "which no previewed stack creates")
         return
-    arn = reveal(inputs.get("policyArn"))
+    arn = inputs.get("policyArn")
     try:
         if not is_known(arn):
             raise UnresolvedError(f"{resource.name}: the attached policy ARN is only known after apply")

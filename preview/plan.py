@@ -17,7 +17,7 @@ from typing import Any
 from offline.mock_run import StackRun, run_stack
 from offline.resources import PlannedResource
 from preview import deployed
-from preview.values import REDACTED, reveal, shown
+from preview.values import REDACTED, shown
 
 KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     deployed.PROVIDER: ("allowedAccountIds", "region", "profile"),
@@ -94,9 +94,9 @@ def _derived(resource: PlannedResource) -> dict[str, str]:
     try:
         if resource.type == deployed.GROUP_POLICY:
             return {"effect": "/".join(sorted({str(s.get("Effect")) for s in
-                                               _statements(reveal(resource.inputs.get("policy")))}))}
+                                               _statements(resource.inputs.get("policy"))}))}
         if resource.type == deployed.ROLE:
-            if _secret(resource, "assumeRolePolicy"):
+            if "assumeRolePolicy" in resource.secret_inputs:
                 return {"trusts": REDACTED}
             principals = [s.get("Principal", {}) for s in _statements(resource.inputs.get("assumeRolePolicy"))]
             return {"trusts": _text([p.get("AWS", p) if isinstance(p, dict) else p for p in principals])}
@@ -105,13 +105,8 @@ def _derived(resource: PlannedResource) -> dict[str, str]:
     return {}
 
 
-def _secret(resource: PlannedResource, key: str) -> bool:
-    """Whether the program marked the input secret (recorded unwrapped, with its key in `secret_inputs`)."""
-    return key in resource.secret_inputs or shown(resource.inputs.get(key)) == REDACTED
-
-
 def _node(resource: PlannedResource) -> TreeNode:
-    properties = {key: REDACTED if _secret(resource, key) else _text(resource.inputs[key])
+    properties = {key: REDACTED if key in resource.secret_inputs else _text(resource.inputs[key])
                   for key in KEY_PROPERTIES.get(resource.type, ()) if resource.inputs.get(key) not in (None, "")}
     return TreeNode(resource.type, resource.name, {**properties, **_derived(resource)})
 

@@ -1,7 +1,7 @@
-"""Resource input values as the mock monitor records them: secrets arrive wrapped, unknowns as a sentinel.
+"""Resource input values as the mock monitor records them: unknowns arrive as the SDK's sentinel.
 
-The plan tree must never print a secret (an ExternalId lives in a trust policy), while the access matrix
-needs the real document to evaluate it: both read inputs through these two functions.
+Secrets arrive unwrapped, their keys listed in `PlannedResource.secret_inputs`: the access matrix evaluates
+the real document, and the plan tree redacts by that list.
 """
 
 from __future__ import annotations
@@ -14,25 +14,8 @@ REDACTED = "[secret]"
 UNKNOWN = "(known after apply)"
 
 
-def _is_secret(value: Any) -> bool:
-    return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
-
-
-def reveal(value: Any) -> Any:
-    """The value with every secret unwrapped; unknowns stay the SDK's sentinel (callers treat them as unknown)."""
-    if _is_secret(value):
-        return reveal(value.get("value"))
-    if isinstance(value, dict):
-        return {k: reveal(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [reveal(v) for v in value]
-    return value
-
-
 def shown(value: Any) -> Any:
-    """The value as a preview may print it: secrets redacted, unknowns spelled like `pulumi preview` does."""
-    if _is_secret(value):
-        return REDACTED
+    """The value as a preview may print it: unknowns spelled like `pulumi preview` does."""
     if value == rpc.UNKNOWN:
         return UNKNOWN
     if isinstance(value, dict):

@@ -39,3 +39,15 @@ def test_environment_is_restored_after_a_run(monkeypatch: pytest.MonkeyPatch) ->
     run_stack("dev")
     assert os.environ["PULUMI_CONFIG"] == '{"sentinel": "1"}'
     assert "PULUMI_CONFIG_SECRET_KEYS" not in os.environ
+
+
+def test_secrets_are_unwrapped_at_every_depth_and_their_key_remembered() -> None:
+    from pulumi.runtime import rpc
+
+    from offline.mock_run import _unwrap_secrets
+
+    nested = {"tags": {"team": rpc.wrap_rpc_secret("platform")}, "list": [1, rpc.wrap_rpc_secret(2)]}
+    assert _unwrap_secrets(nested["tags"]) == ({"team": "platform"}, True)
+    assert _unwrap_secrets(nested["list"]) == ([1, 2], True)
+    assert _unwrap_secrets(rpc.wrap_rpc_secret({"a": rpc.wrap_rpc_secret("b")})) == ({"a": "b"}, True)
+    assert _unwrap_secrets({"plain": ["x"]}) == ({"plain": ["x"]}, False)
