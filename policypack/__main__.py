@@ -5,10 +5,7 @@ It must import nothing from outside this folder, because `pulumi policy publish`
 
 from __future__ import annotations
 
-import permissions
-import providers
-import s3
-import trust
+from guardrails import permissions, providers, s3, trust
 from pulumi_policy import EnforcementLevel, PolicyPack
 
 PACK_NAME = "cross-account-guardrails"

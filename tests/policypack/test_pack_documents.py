@@ -6,8 +6,15 @@ import json
 
 import parliament
 import pytest
-from documents import UNKNOWN_VALUES, action_matches, arn_matches, is_unknown, parse_document, principal_account
-from iam_lint import _indexed_privilege_info, lint
+from guardrails.documents import (
+    UNKNOWN_VALUES,
+    action_matches,
+    arn_matches,
+    is_unknown,
+    parse_document,
+    principal_account,
+)
+from guardrails.iam_lint import _indexed_privilege_info, lint
 from policypack_records import READ_WRITE_APP_BUCKET, TLS_ONLY, TUTORIAL_TRUST, group_policy
 
 UNKNOWN = next(iter(UNKNOWN_VALUES))

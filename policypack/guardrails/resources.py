@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from documents import UNKNOWN_VALUES, PolicyDocument, Statement, is_unknown, parse_document
 from pulumi_policy import PolicyConfigSchema, PolicyProviderResource
 from pulumi_policy.proxy import UnknownValueError
+
+from .documents import UNKNOWN_VALUES, PolicyDocument, Statement, is_unknown, parse_document
 
 AWS_PROVIDER_TYPE = "pulumi:providers:aws"
 ROLE_TYPE = "aws:iam/role:Role"

@@ -21,9 +21,10 @@ from typing import Any
 
 import parliament
 import parliament.statement
-from documents import action_matches
 from parliament.finding import Finding
 from parliament.misc import make_list
+
+from .documents import action_matches
 
 _KEPT_FINDINGS = frozenset(
     {"MALFORMED", "UNKNOWN_ACTION", "UNKNOWN_PREFIX", "INVALID_ARN", "RESOURCE_MISMATCH", "UNKNOWN_OPERATOR"}

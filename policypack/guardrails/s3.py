@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from documents import Statement, arn_matches, is_unknown
 from pulumi_policy import (
     EnforcementLevel,
     PolicyResource,
@@ -21,7 +20,9 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from resources import (
+
+from .documents import Statement, arn_matches, is_unknown
+from .resources import (
     BUCKET_POLICY_TYPE,
     BUCKET_TYPES,
     UNKNOWN,

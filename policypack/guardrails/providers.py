@@ -18,7 +18,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from resources import AWS_PROVIDER_TYPE, UNKNOWN, allowed_account_ids, is_default_provider, provider_name
+
+from .resources import AWS_PROVIDER_TYPE, UNKNOWN, allowed_account_ids, is_default_provider, provider_name
 
 _PINNING_EXAMPLE = (
     'aws.Provider("production", region="us-east-1", allowed_account_ids=["999999999999"]) and pass it with '

@@ -11,8 +11,6 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from documents import Statement, arn_account, is_unknown, is_wildcard_account
-from iam_lint import lint
 from pulumi_policy import (
     EnforcementLevel,
     ReportViolation,
@@ -20,7 +18,10 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     Severity,
 )
-from resources import (
+
+from .documents import Statement, arn_account, is_unknown, is_wildcard_account
+from .iam_lint import lint
+from .resources import (
     DocumentKind,
     PolicySource,
     additional_actions_schema,

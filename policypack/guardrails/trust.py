@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 
-from documents import Statement, arn_account, is_account_id, is_unknown, is_wildcard_account, principal_account
 from pulumi_policy import (
     EnforcementLevel,
     PolicyConfigSchema,
@@ -20,7 +19,9 @@ from pulumi_policy import (
     ResourceValidationPolicy,
     Severity,
 )
-from resources import ROLE_TYPE, DocumentKind, additional_actions_schema, documents_of, read, stack_account
+
+from .documents import Statement, arn_account, is_account_id, is_unknown, is_wildcard_account, principal_account
+from .resources import ROLE_TYPE, DocumentKind, additional_actions_schema, documents_of, read, stack_account
 
 _TRUSTING = (DocumentKind.TRUST, DocumentKind.RESOURCE)
 
