@@ -9,7 +9,7 @@ operators are the families plus negation. Around them, the rules common to all:
 - a key absent from the request: non-negated operators are false, negated ones true, `...IfExists` true,
   `ForAllValues:` true (also for an empty set), `ForAnyValue:` false;
 - `ForAnyValue:` needs one request value to match, `ForAllValues:` needs every one; without either, a
-  multi-valued key matches when one of its values does;
+  multi-valued key matches when one of its values does (and a negated operator when none does);
 - a value that cannot be read as the operator's type (a bad IP, date or number) matches nothing, for negated
   operators too: a malformed request never satisfies a condition.
 
@@ -177,7 +177,7 @@ def check_operator(name: str) -> None:
     _operator(name)
 
 
-class Test:
+class ConditionTest:
     """One compiled condition (operator, key, values): call it with a request's lookup."""
 
     __slots__ = ("family", "if_exists", "key", "negated", "quantifier", "static", "templates")
@@ -212,7 +212,10 @@ class Test:
             hit = any(compare(value, p) for p in values)
             return not hit if self.negated else hit
 
-        return (self.quantifier or any)(single(raw) for raw in present)
+        # Without a set operator a negated operator is the negation of its positive one (AWS: "the values are
+        # evaluated using a logical NOR"), so every request value must avoid every policy value.
+        combine = self.quantifier or (all if self.negated else any)
+        return combine(single(raw) for raw in present)
 
     def _values(self, lookup: Lookup) -> tuple[Any, ...]:
         """The policy's values for this request: the fixed ones read once, those with variables now."""

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .conditions import ConditionError, Test, check_operator
+from .conditions import ConditionError, ConditionTest, check_operator
 from .matching import ACTION, ARN, Principals, compile_pattern, matcher
 from .variables import Lookup, Template, template
 
@@ -125,7 +125,8 @@ class _Compiled:
             inside = matcher(statement.not_actions or (), ACTION)
             self.action = lambda action: not inside(action)
         self.resource = _resource_test(statement)
-        self.conditions = tuple(Test(c.operator, c.key, c.values, statement.version) for c in statement.conditions)
+        self.conditions = tuple(ConditionTest(c.operator, c.key, c.values, statement.version)
+                                for c in statement.conditions)
         self.principals = Principals(statement.principals) if statement.principals is not None else None
         self.not_principals = Principals(statement.not_principals) if statement.not_principals is not None else None
 
