@@ -8,6 +8,7 @@ construction; `to_json` serialises them the same way every time, so a preview sh
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from access.model import AccessModel, BucketAccess, Role
@@ -26,7 +27,7 @@ OBJECT_ACTIONS: dict[BucketAccess, tuple[str, ...]] = {
 }
 
 
-def _one_or_list(values: tuple[str, ...] | list[str]) -> str | list[str]:
+def _one_or_list(values: Sequence[str]) -> str | list[str]:
     """IAM's own style: a single value stands alone, several form a list."""
     return values[0] if len(values) == 1 else list(values)
 
@@ -103,6 +104,24 @@ def bucket_policy(bucket_arn: str) -> Document:
 def group_policy_name(role: Role, allow: bool) -> str:
     """The tutorial's naming: `allow-assume-S3-role-in-production` / `deny-assume-S3-role-in-production`."""
     return f"{'allow' if allow else 'deny'}-assume-{role.group_policy_suffix}"
+
+
+def verification_read_policy(bucket_arns: Sequence[str]) -> Document:
+    """What `python -m verify` needs in an account, and nothing that writes or reads data.
+
+    IAM's account snapshot (`GetAccountAuthorizationDetails` needs `*`), the AWS-managed policies attached in
+    the account (read one by one), and for the guarded buckets their policy and public access block.
+    """
+    statements: list[dict[str, Any]] = [
+        {"Sid": "ReadIam", "Effect": "Allow", "Action": "iam:GetAccountAuthorizationDetails", "Resource": "*"},
+        {"Sid": "ReadAwsManagedPolicies", "Effect": "Allow", "Action": ["iam:GetPolicy", "iam:GetPolicyVersion"],
+         "Resource": "arn:aws:iam::aws:policy/*"},
+    ]
+    if bucket_arns:
+        statements.append({"Sid": "ReadBucketGuards", "Effect": "Allow",
+                           "Action": ["s3:GetBucketPolicy", "s3:GetBucketPublicAccessBlock"],
+                           "Resource": _one_or_list(bucket_arns)})
+    return {"Version": VERSION, "Statement": statements}
 
 
 def to_json(document: Document) -> str:
