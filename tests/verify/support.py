@@ -1,0 +1,87 @@
+"""The tutorial's state in moto's server, and the ways a test reaches it: in process, or as `python -m verify`.
+
+One server per test module (starting one takes about a second); `seed` wipes it with moto's reset API and
+applies the tutorial again, exactly as the rehearsal does (prerequisites, then both stacks' resources as the
+program built them), plus a read-only auditor with an access key in each account.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from botocore.client import BaseClient
+
+from access.model import AccessModel
+from offline.mock_run import PROJECT_DIR, run_stack
+from rehearsal import prerequisites
+from rehearsal.apply import apply, plan_calls
+from rehearsal.emulator import LOOPBACK, Emulator, EmulatorError, Keys
+from rehearsal.rehearse import shared_model
+from rehearsal.verification import EmulatedCredentials, create_auditors
+from verify.run import Verification, verify
+from verify.stacks import paired_stacks
+
+PRODUCTION, DEVELOPMENT = "999999999999", "111111111111"
+REGION = "us-east-1"
+
+
+def reset(emulator: Emulator) -> None:
+    """Wipe every account of the emulator (moto's own reset API)."""
+    connection = http.client.HTTPConnection(LOOPBACK, emulator.port, timeout=10)
+    try:
+        connection.request("POST", "/moto-api/reset")
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise EmulatorError(f"resetting the emulator failed: HTTP {response.status}")
+
+
+@dataclass(frozen=True)
+class Tutorial:
+    """The emulator holding the tutorial as deployed, and each account's auditor keys (by account ID)."""
+
+    emulator: Emulator
+    model: AccessModel
+    keys: Mapping[str, Keys]
+
+    def admin(self, service: str, account_id: str) -> BaseClient:
+        return self.emulator.admin(service, account_id, REGION)
+
+    def verify(self) -> Verification:
+        """`verify` in process, reading each account with its auditor's keys."""
+        return verify(paired_stacks(PROJECT_DIR).configs, PROJECT_DIR,
+                      EmulatedCredentials(self.emulator.endpoint, self.keys))
+
+
+def seed(emulator: Emulator) -> Tutorial:
+    """A wiped emulator with the tutorial deployed in it (authorisation stays off)."""
+    reset(emulator)
+    runs = [run_stack(stack) for stack in ("prod", "dev")]
+    model = shared_model(runs)
+    prerequisites.create(emulator, model)
+    apply(emulator, [call for run in runs for call in plan_calls(run)])
+    return Tutorial(emulator, model, create_auditors(emulator, model))
+
+
+def aws_profiles(directory: Path, profiles: Mapping[str, Keys], endpoint: str) -> dict[str, str]:
+    """An AWS config and credentials file with `profiles`, and the environment that points boto3 at them."""
+    config = directory / "config"
+    credentials = directory / "credentials"
+    config.write_text("".join(f"[profile {name}]\nregion = {REGION}\n" for name in profiles))
+    credentials.write_text("".join(f"[{name}]\naws_access_key_id = {keys.access_key_id}\n"
+                                   f"aws_secret_access_key = {keys.secret_access_key}\n"
+                                   for name, keys in profiles.items()))
+    return {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+            "AWS_ENDPOINT_URL": endpoint}
+
+
+def clean_environment(extra: Mapping[str, str]) -> dict[str, str]:
+    """This process's environment without any AWS credentials or profile of the machine, plus `extra`."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    return {**kept, **extra}
