@@ -1,20 +1,24 @@
-"""Every IAM and S3 policy document the program deploys, built by pure functions from the model.
+"""Every IAM and S3 policy document the program deploys, built by pure functions from flat values.
 
-One place for all documents, so the program, the policy pack tests, the offline access matrix and the
-emulated rehearsal all see the same bytes. Documents are plain dicts whose key order is fixed by
-construction; `to_json` serialises them the same way every time, so a preview shows no spurious diff.
+One place for all documents, so the components, the policy pack tests, the offline access matrix and the
+emulated rehearsal all see the same bytes. The functions take what a document is about (principal ARNs,
+actions, bucket ARNs, conditions), not the access model, so any program using the components gets the same
+documents. Documents are plain dicts whose key order is fixed by construction; `to_json` serialises them the
+same way every time, so a preview shows no spurious diff.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from access.model import AccessModel, BucketAccess, Role
+from access.model import BucketAccess
 
 VERSION = "2012-10-17"
 Document = dict[str, Any]
+# IAM condition block: operator -> condition key -> value(s), e.g. {"StringEquals": {"aws:PrincipalOrgID": "o-1"}}.
+Conditions = Mapping[str, Mapping[str, str | Sequence[str]]]
 
 # What each access level may do on the bucket itself and on its objects (the tutorial's read-write grant).
 BUCKET_ACTIONS: dict[BucketAccess, tuple[str, ...]] = {
@@ -32,40 +36,72 @@ def _one_or_list(values: Sequence[str]) -> str | list[str]:
     return values[0] if len(values) == 1 else list(values)
 
 
-def trust_policy(model: AccessModel, role: Role, external_id: str | None = None) -> Document:
-    """The role's trust policy: the trusted accounts (as `:root`) and ARNs may call the trust actions.
+def account_root_arn(account_id: str) -> str:
+    """The principal that delegates trust to a whole account: its administrators decide who may use it."""
+    return f"arn:aws:iam::{account_id}:root"
 
-    `:root` delegates to the trusted account's administrators: only its principals whose own policies
-    allow `sts:AssumeRole` on this role get in. MFA and ExternalId become conditions of the one statement.
+
+def bucket_arn(bucket: str) -> str:
+    return f"arn:aws:s3:::{bucket}"
+
+
+def _trust_conditions(require_mfa: bool, mfa_max_age_seconds: int | None, external_id: str | None,
+                      extra: Conditions) -> dict[str, dict[str, Any]]:
+    """MFA and ExternalId as AWS documents them, then the caller's own conditions (organisation, session name...).
+
+    An extra condition on a key the options already set would silently weaken or contradict them, so it is
+    refused instead of merged.
     """
-    condition: dict[str, dict[str, str]] = {}
-    if role.require_mfa:
+    condition: dict[str, dict[str, Any]] = {}
+    if require_mfa:
         condition["Bool"] = {"aws:MultiFactorAuthPresent": "true"}
-        if role.mfa_max_age_seconds is not None:
-            condition["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(role.mfa_max_age_seconds)}
+        if mfa_max_age_seconds is not None:
+            condition["NumericLessThan"] = {"aws:MultiFactorAuthAge": str(mfa_max_age_seconds)}
+    elif mfa_max_age_seconds is not None:
+        raise ValueError("mfa_max_age_seconds needs require_mfa: an MFA age means nothing without MFA")
     if external_id is not None:
         condition["StringEquals"] = {"sts:ExternalId": external_id}
+    for operator, keys in extra.items():
+        block = condition.setdefault(operator, {})
+        for key, value in keys.items():
+            if key in block:
+                raise ValueError(f"trust condition {operator} {key} is already set by the MFA/ExternalId options")
+            block[key] = value if isinstance(value, str) else _one_or_list(value)
+    return condition
+
+
+def trust_policy(principal_arns: Sequence[str], actions: Sequence[str] = ("sts:AssumeRole",), *,
+                 require_mfa: bool = False, mfa_max_age_seconds: int | None = None,
+                 external_id: str | None = None, conditions: Conditions | None = None) -> Document:
+    """The role's trust policy: the principals (accounts as `:root`, or specific ARNs) may call the actions.
+
+    `:root` delegates to the trusted account's administrators: only its principals whose own policies
+    allow `sts:AssumeRole` on this role get in. MFA, ExternalId and any extra conditions (e.g.
+    `aws:PrincipalOrgID`, `sts:RoleSessionName`) become conditions of the one statement.
+    """
+    if not principal_arns:
+        raise ValueError("a trust policy needs at least one trusted account or principal ARN")
+    condition = _trust_conditions(require_mfa, mfa_max_age_seconds, external_id, conditions or {})
     statement: dict[str, Any] = {
         "Effect": "Allow",
-        "Principal": {"AWS": _one_or_list(model.trusted_principals(role))},
-        "Action": _one_or_list(role.trust_actions),
+        "Principal": {"AWS": _one_or_list(principal_arns)},
+        "Action": _one_or_list(actions),
     }
     if condition:
         statement["Condition"] = condition
     return {"Version": VERSION, "Statement": [statement]}
 
 
-def bucket_access_policy(model: AccessModel, role: Role) -> Document:
-    """The customer-managed policy the role gets: the tutorial's `read-write-app-bucket`, per granted bucket.
+def bucket_access_policy(grants: Sequence[tuple[str, BucketAccess]]) -> Document:
+    """The customer-managed policy a role gets: the tutorial's `read-write-app-bucket`, per (bucket ARN, level).
 
     `s3:ListAllMyBuckets` on `*` lets the console show the bucket list (the tutorial's step 3 opens the
     S3 console); everything else is scoped to the granted buckets and their objects.
     """
     statements: list[dict[str, Any]] = [{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]
-    for grant in role.grants:
-        arn = model.bucket(grant.bucket).arn
-        statements.append({"Effect": "Allow", "Action": list(BUCKET_ACTIONS[grant.access]), "Resource": arn})
-        statements.append({"Effect": "Allow", "Action": _one_or_list(OBJECT_ACTIONS[grant.access]),
+    for arn, access in grants:
+        statements.append({"Effect": "Allow", "Action": list(BUCKET_ACTIONS[access]), "Resource": arn})
+        statements.append({"Effect": "Allow", "Action": _one_or_list(OBJECT_ACTIONS[access]),
                            "Resource": f"{arn}/*"})
     return {"Version": VERSION, "Statement": statements}
 
@@ -101,9 +137,9 @@ def bucket_policy(bucket_arn: str) -> Document:
     }
 
 
-def group_policy_name(role: Role, allow: bool) -> str:
+def group_policy_name(suffix: str, allow: bool) -> str:
     """The tutorial's naming: `allow-assume-S3-role-in-production` / `deny-assume-S3-role-in-production`."""
-    return f"{'allow' if allow else 'deny'}-assume-{role.group_policy_suffix}"
+    return f"{'allow' if allow else 'deny'}-assume-{suffix}"
 
 
 def verification_read_policy(bucket_arns: Sequence[str]) -> Document:

@@ -59,7 +59,7 @@ def test_bad_model_registers_nothing(raw: dict[str, Any], tmp_path: Path) -> Non
 def test_external_id_is_a_secret_in_trust_and_outputs(raw: dict[str, Any], tmp_path: Path) -> None:
     raw["roles"][0]["externalIdSecret"] = "updateAppExternalId"
     run = run_with_model("prod", raw, tmp_path, **{"cross-account-access:updateAppExternalId": "Ex-42"})
-    role = run.named("aws:iam/role:Role", "UpdateApp")
+    role = run.named("aws:iam/role:Role", "UpdateApp-role")
     assert '"sts:ExternalId": "Ex-42"' in role.inputs["assumeRolePolicy"]
     assert role.secret_inputs == frozenset({"assumeRolePolicy"})
     assert run.secret_outputs == frozenset({"roles"})

@@ -14,7 +14,7 @@ STACK = "pulumi:pulumi:Stack"
 def test_parents_chain_stack_component_resource(prod_run: StackRun) -> None:
     (stack,) = prod_run.of_type(STACK)
     component = prod_run.named("cross-account-access:trusting:CrossAccountRole", "UpdateApp")
-    role = prod_run.named("aws:iam/role:Role", "UpdateApp")
+    role = prod_run.named("aws:iam/role:Role", "UpdateApp-role")
     assert component.parent == stack.urn and role.parent == component.urn
     assert not component.custom and role.custom
     assert stack.urn == "urn:pulumi:prod::cross-account-access::pulumi:pulumi:Stack::cross-account-access-prod"

@@ -29,14 +29,14 @@ def test_tutorial_stacks_raise_no_mandatory_violation(run_name: str, shipped: Po
 
 def test_tutorial_trust_gets_the_advisory_mfa_note_only(prod_run: StackRun, shipped: PolicyPackAnalyzer) -> None:
     names = {(v.policy_name, v.enforcement_level, v.resource_name) for v in shipped.preview(prod_run.resources)}
-    assert names == {("iam-cross-account-trust-requires-mfa-or-external-id", "advisory", "UpdateApp")}
+    assert names == {("iam-cross-account-trust-requires-mfa-or-external-id", "advisory", "UpdateApp-role")}
 
 
 def test_program_role_opened_to_everyone_is_blocked(prod_run: StackRun, shipped: PolicyPackAnalyzer) -> None:
-    role = prod_run.named("aws:iam/role:Role", "UpdateApp")
+    role = prod_run.named("aws:iam/role:Role", "UpdateApp-role")
     trust = json.loads(role.inputs["assumeRolePolicy"])
     trust["Statement"][0]["Principal"] = {"AWS": "*"}
     opened = replace(role, inputs={**role.inputs, "assumeRolePolicy": json.dumps(trust)})
     resources = [opened if r is role else r for r in prod_run.resources]
     blocking = {(v.policy_name, v.resource_name) for v in mandatory(shipped.preview(resources))}
-    assert ("iam-no-wildcard-principals", "UpdateApp") in blocking
+    assert ("iam-no-wildcard-principals", "UpdateApp-role") in blocking

@@ -39,7 +39,7 @@ def test_prod_tree_is_stack_account_component_resource(prod_run: StackRun) -> No
     assert [c.kind for c in component.children] == [
         "aws:iam/policy:Policy", "aws:iam/role:Role", "aws:iam/rolePolicyAttachment:RolePolicyAttachment"]
     assert account.children[0].kind == "pulumi:providers:aws"
-    role = find(tree, "aws:iam/role:Role", "UpdateApp")
+    role = find(tree, "aws:iam/role:Role", "UpdateApp-role")
     assert role.properties["maxSessionDuration"] == "3600"
     assert role.properties["trusts"] == "arn:aws:iam::111111111111:root"
     provider = find(tree, "pulumi:providers:aws", "production-999999999999")
@@ -58,7 +58,7 @@ def test_a_secret_trust_policy_is_redacted_in_the_tree(raw: dict[str, Any], tmp_
     raw["roles"][0]["externalIdSecret"] = "updateAppExternalId"
     run = run_with_model("prod", raw, tmp_path, **{"cross-account-access:updateAppExternalId": "s3cr3t-id"})
     tree = plan_tree(run)
-    assert find(tree, "aws:iam/role:Role", "UpdateApp").properties["trusts"] == REDACTED
+    assert find(tree, "aws:iam/role:Role", "UpdateApp-role").properties["trusts"] == REDACTED
     assert "s3cr3t-id" not in json.dumps(tree.to_dict())
 
 

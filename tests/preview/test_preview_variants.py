@@ -73,7 +73,7 @@ def test_wildcard_trust_is_a_mandatory_violation_and_lets_the_third_account_in(
         report_of: Callable[..., Report], prod_run: StackRun, dev_run: StackRun) -> None:
     def open_to_all(document: dict[str, Any]) -> None:
         document["Statement"][0]["Principal"] = {"AWS": "*"}
-    report = report_of(edit_document(prod_run, "aws:iam/role:Role", "UpdateApp", "assumeRolePolicy", open_to_all),
+    report = report_of(edit_document(prod_run, "aws:iam/role:Role", "UpdateApp-role", "assumeRolePolicy", open_to_all),
                        dev_run)
     assert report.exit_code == FAILED
     assert "iam-no-wildcard-principals" in {v.policy_name for v in report.mandatory}
@@ -97,7 +97,7 @@ def test_a_role_granted_s3_everything_fails_the_refused_cells(
     # A program bug simulated on the planned Policy resource's input: `s3:*` on `*` instead of the grant.
     def everything(document: dict[str, Any]) -> None:
         document["Statement"] = [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]
-    report = report_of(edit_document(prod_run, "aws:iam/policy:Policy", "read-write-app-bucket", "policy",
+    report = report_of(edit_document(prod_run, "aws:iam/policy:Policy", "UpdateApp-policy", "policy",
                                      everything), dev_run)
     assert report.exit_code == FAILED
     assert wrong(report) == {

@@ -29,9 +29,9 @@ def test_groups_users_and_memberships_the_program_creates_are_applied(raw, tmp_p
 
     applied = {(a.planned.resource.type, a.planned.resource.name) for a in rehearsal.applied}
     assert {
-        ("aws:iam/group:Group", "Testers"),
-        ("aws:iam/user:User", "Theresa"),
-        ("aws:iam/userGroupMembership:UserGroupMembership", "Theresa-in-Testers"),
+        ("aws:iam/group:Group", "Testers-group"),
+        ("aws:iam/user:User", "development-Theresa"),
+        ("aws:iam/userGroupMembership:UserGroupMembership", "development-Theresa-groups"),
         ("aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "Testers-PowerUserAccess"),
     } <= applied
     assert "group Testers" not in text.split("Stacks prod, dev")[0]  # not a prerequisite any more
