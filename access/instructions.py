@@ -9,6 +9,10 @@ from access.model import AccessModel, Account, Role
 SWITCH_ROLE_URL = "https://signin.aws.amazon.com/switchrole"
 # A user's own name in the trusted account; the shell fills it in, the user need not edit the command.
 USER = "${USER}"
+# AWS's tutorial and "Switch to an IAM role (console)": the console cannot pass an ExternalId.
+NO_CONSOLE_WITH_EXTERNAL_ID = ("no console link: this role's trust requires an ExternalId, which the console's "
+                               "Switch Role cannot pass (AWS IAM User Guide, \"Switch to an IAM role (console)\"); "
+                               "use cliProfile or assumeRoleCommand")
 
 
 def switch_role_url(model: AccessModel, role: Role) -> str:
@@ -58,9 +62,15 @@ def assume_role_command(model: AccessModel, role: Role, source: Account, externa
 
 
 def sign_in(model: AccessModel, role: Role, source: Account, external_id: str | None = None) -> dict[str, str]:
-    """All three ways in for users of `source`: console link, CLI profile, and the assume-role call."""
+    """All three ways in for users of `source`: console link, CLI profile, and the assume-role call.
+
+    A role whose trust requires an ExternalId gets no console link, and the output says why in its place: the
+    console's Switch Role form has no ExternalId field, so the link would only lead to an access denied.
+    """
+    console = ({"switchRoleUrlOmitted": NO_CONSOLE_WITH_EXTERNAL_ID} if role.external_id_secret is not None
+               else {"switchRoleUrl": switch_role_url(model, role)})
     return {
-        "switchRoleUrl": switch_role_url(model, role),
+        **console,
         "cliProfile": cli_profile(model, role, source, external_id),
         "assumeRoleCommand": assume_role_command(model, role, source, external_id),
     }

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 from access import instructions
 from access.model import AccessModel
+from tests.conftest import run_with_model
 
 
 def test_switch_role_link_prefills_role_and_account(tutorial: AccessModel) -> None:
@@ -48,3 +53,23 @@ def test_sign_in_sources_depend_on_the_stack_side(tutorial: AccessModel) -> None
     role = tutorial.role("UpdateApp")
     assert [a.name for a in instructions.source_accounts(tutorial, role, "production")] == ["development"]
     assert [a.name for a in instructions.source_accounts(tutorial, role, "development")] == ["development"]
+
+
+def test_a_role_requiring_an_external_id_gets_no_console_link_and_says_why(tutorial: AccessModel) -> None:
+    role = replace(tutorial.role("UpdateApp"), external_id_secret="updateAppExternalId")
+    details = instructions.sign_in(tutorial, role, tutorial.account("development"), "Ex-42")
+    assert "switchRoleUrl" not in details
+    assert "ExternalId" in details["switchRoleUrlOmitted"] and "console" in details["switchRoleUrlOmitted"]
+    assert details["assumeRoleCommand"].endswith("--external-id Ex-42")
+    plain = instructions.sign_in(tutorial, tutorial.role("UpdateApp"), tutorial.account("development"))
+    assert set(plain) == {"switchRoleUrl", "cliProfile", "assumeRoleCommand"}
+
+
+@pytest.mark.parametrize("stack", ["prod", "dev"])
+def test_stack_outputs_omit_the_console_link_for_an_external_id_role(raw: dict[str, Any], tmp_path: Path,
+                                                                     stack: str) -> None:
+    raw["roles"][0]["externalIdSecret"] = "updateAppExternalId"
+    run = run_with_model(stack, raw, tmp_path, **{"cross-account-access:updateAppExternalId": "Ex-42"})
+    details = run.outputs["roles"]["UpdateApp"]["signIn"]["development"]
+    assert "switchRoleUrl" not in details and details["switchRoleUrlOmitted"].startswith("no console link")
+    assert run.secret_outputs == frozenset({"roles"})
