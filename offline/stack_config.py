@@ -4,18 +4,28 @@ The CLI merges project-level config (`Pulumi.yaml`) under the stack's (`Pulumi.<
 bare keys with the project name, JSON-encodes structured values, and passes the result in `PULUMI_CONFIG`
 with secret keys in `PULUMI_CONFIG_SECRET_KEYS`. Offline there is no key to decrypt `secure:` values, so
 each becomes a fixed, recognisable placeholder that stays marked secret.
+
+Both files are read strictly (`access.yaml_source`): a key given twice is refused, as the CLI refuses it,
+instead of the last one silently winning; errors give a line and column, never the file's text.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from access.yaml_source import YamlSourceError, load_yaml_file
 
 SECRET_PLACEHOLDER = "offline-secret-placeholder"
+MAX_PROJECT_FILE_BYTES = 256 * 1024  # a stack file holds a few keys and their encrypted secrets
+STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}", re.ASCII)  # Pulumi's stack name rule; no path separators
+
+
+class StackConfigError(ValueError):
+    """A project or stack file that cannot be read as the CLI would read it; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,11 @@ class StackConfig:
     def with_values(self, **overrides: str) -> StackConfig:
         """A copy with some keys replaced (variants for tests and what-if previews)."""
         return StackConfig(self.project, self.stack, {**self.values, **overrides}, self.secret_keys)
+
+    def with_secrets(self, **secrets: str) -> StackConfig:
+        """A copy with some keys set as secrets, as `pulumi config set --secret` would."""
+        keys = tuple(dict.fromkeys((*self.secret_keys, *secrets)))
+        return StackConfig(self.project, self.stack, {**self.values, **secrets}, keys)
 
     def environment(self) -> dict[str, str]:
         """The environment variables the Python language host sets for the program."""
@@ -57,14 +72,32 @@ def _project_value(entry: Any) -> Any:
     return entry
 
 
+def _read(path: Path) -> dict[str, Any]:
+    """A project or stack file as a mapping (an empty file is an empty one), strictly."""
+    try:
+        data = load_yaml_file(path, MAX_PROJECT_FILE_BYTES)
+    except YamlSourceError as error:
+        raise StackConfigError(f"{path.name}: {error}") from None
+    if data is None:
+        return {}
+    config = (data.get("config") or {}) if isinstance(data, dict) else None
+    if not isinstance(config, dict) or not all(isinstance(key, str) for key in config):
+        raise StackConfigError(f"{path.name}: must be a mapping, with `config` a mapping of keys to values")
+    return data
+
+
 def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
     """Merge `Pulumi.yaml` and `Pulumi.<stack>.yaml` of `project_dir` the way the CLI does."""
-    project_file = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
-    project = project_file["name"]
+    if not STACK_NAME.fullmatch(stack):
+        raise StackConfigError(f"{stack[:80]!r} is not a stack name (letters, digits, _ . -)")
+    project_file = _read(project_dir / "Pulumi.yaml")
+    project = project_file.get("name")
+    if not isinstance(project, str):
+        raise StackConfigError("Pulumi.yaml: `name` must be the project's name")
     stack_path = project_dir / f"Pulumi.{stack}.yaml"
     if not stack_path.exists():
         raise FileNotFoundError(f"stack {stack!r} has no config file {stack_path.name} in {project_dir}")
-    stack_file = yaml.safe_load(stack_path.read_text()) or {}
+    stack_file = _read(stack_path)
     values: dict[str, str] = {}
     secret_keys: list[str] = []
     for key, entry in (project_file.get("config") or {}).items():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from offline.stack_config import SECRET_PLACEHOLDER, load_stack_config
+from offline.stack_config import SECRET_PLACEHOLDER, StackConfigError, load_stack_config
 
 
 def project(tmp_path: Path, stack_yaml: str) -> Path:
@@ -42,3 +43,36 @@ def test_structured_stack_values_are_json_like_the_cli_passes_them(tmp_path: Pat
 def test_missing_stack_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"Pulumi\.nope\.yaml"):
         load_stack_config(project(tmp_path, ""), "nope")
+
+
+@pytest.mark.parametrize(("file", "text", "where"), [
+    ("Pulumi.s.yaml", "config:\n  demo:color: red\n  demo:color: green\n", "line 3, column 3"),
+    ("Pulumi.s.yaml", "config:\n  demo:color: red\nconfig:\n  demo:size: 4\n", "line 3, column 1"),
+    ("Pulumi.yaml", "name: demo\nruntime: python\nname: other\n", "line 3, column 1"),
+], ids=["stack key", "stack section", "project name"])
+def test_a_key_given_twice_is_refused_as_the_cli_refuses_it(tmp_path: Path, file: str, text: str,
+                                                            where: str) -> None:
+    project(tmp_path, "")
+    (tmp_path / file).write_text(text)
+    expected = rf"^{re.escape(file)}: {where}: the key .* is given twice"
+    with pytest.raises(StackConfigError, match=expected):
+        load_stack_config(tmp_path, "s")
+
+
+def test_a_stack_file_that_is_not_config_is_refused_without_its_content(tmp_path: Path) -> None:
+    project(tmp_path, "hunter2-canary\n")
+    with pytest.raises(StackConfigError) as caught:
+        load_stack_config(tmp_path, "s")
+    assert "hunter2-canary" not in str(caught.value) and "Pulumi.s.yaml" in str(caught.value)
+
+
+@pytest.mark.parametrize("stack", ["../s", "s/../../x", "", "s\n"])
+def test_a_stack_name_is_not_a_path(tmp_path: Path, stack: str) -> None:
+    with pytest.raises(StackConfigError, match="is not a stack name"):
+        load_stack_config(project(tmp_path, ""), stack)
+
+
+def test_with_secrets_sets_values_and_marks_them_secret(tmp_path: Path) -> None:
+    config = load_stack_config(project(tmp_path, ""), "s").with_secrets(**{"demo:token": "t"})
+    assert config.values["demo:token"] == "t" and config.secret_keys == ("demo:token",)
+    assert config.with_secrets(**{"demo:token": "u"}).secret_keys == ("demo:token",)
