@@ -11,15 +11,15 @@ from typing import Any
 import pulumi
 
 from access.adapter import Planned, account_components, account_users
-from access.config import load_stack
 from access.instructions import sign_in, source_accounts
 from access.model import Account, Role
+from access.pulumi_config import load_stack_from_sdk
 from components.aliases import keep_former_names
 from components.providers import account_provider
 from components.trusted_account import AccountUsers, GroupRoleAccess
 from components.trusting_account import CrossAccountRole, ProtectedBucket
 
-model, settings = load_stack(pulumi.runtime.get_config_env(), Path(__file__).parent)
+model, settings = load_stack_from_sdk(Path(__file__).parent)
 account = model.account(settings.account)
 provider = account_provider(f"{account.name}-{account.id}", account.id, account.region, settings.profile,
                             settings.assume_role_arn)

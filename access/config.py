@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
-
+from access.bounds import shown
+from access.errors import ConfigError
 from access.model import (
     AccessModel,
     Account,
@@ -24,36 +25,61 @@ from access.model import (
     Role,
     StackSettings,
 )
+from access.model_file import MAX_MODEL_BYTES, ModelLocationError, locate_model
+from access.yaml_source import YamlSourceError, load_yaml_file
 
 T = TypeVar("T")
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+
+def _pattern(expression: str) -> re.Pattern[str]:
+    """Patterns are matched whole (`fullmatch`) and ASCII only: `\\d` is not an Arabic-Indic or fullwidth digit,
+    and no pattern lets a trailing newline through, as `$` would."""
+    return re.compile(expression, re.ASCII)
+
+
+ACCOUNT_ID = _pattern(r"\d{12}")
+REGION = _pattern(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 # IAM names: role/user 64, group/policy 128 characters of [A-Za-z0-9+=,.@_-].
-IAM_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
-IAM_PATH = re.compile(r"^/([\x21-\x7e]*/)?$")
-ARN_IAM_PRINCIPAL = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}):(root|role/[\x21-\x7e]+|user/[\x21-\x7e]+)$")
-ARN_IAM_POLICY = re.compile(r"^arn:aws[\w-]*:iam::(\d{12}|aws):policy/[\x21-\x7e]+$")
-BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
-CONFIG_KEY = re.compile(r"^[A-Za-z][\w-]*$")
-TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}$")
+IAM_NAME = _pattern(r"[\w+=,.@-]+")
+IAM_PATH = _pattern(r"/([!-~]*/)?")
+PARTITION = r"arn:aws(-[a-z]+)*"
+NAME_IN_ARN = r"([!-~]*/)?[\w+=,.@-]{1,128}"  # an optional path, then the name
+ARN_IAM_PRINCIPAL = _pattern(rf"{PARTITION}:iam::(?P<account>\d{{12}}):(root|(role|user)/{NAME_IN_ARN})")
+ARN_IAM_ROLE = _pattern(rf"{PARTITION}:iam::(\d{{12}}):role/{NAME_IN_ARN}")
+ARN_IAM_USER_OR_ROLE = _pattern(rf"{PARTITION}:iam::(\d{{12}}):(role|user)/{NAME_IN_ARN}")
+ARN_IAM_POLICY = _pattern(rf"{PARTITION}:iam::(\d{{12}}|aws):policy/{NAME_IN_ARN}")
+# Wildcards (and policy variables) in a path or an ARN: a trust or a group policy would name more than one role.
+WILDCARDS = ("*", "?", "${")
+BUCKET_NAME = _pattern(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+IPV4 = _pattern(r"\d+\.\d+\.\d+\.\d+")
+# S3's reserved prefixes and suffixes (general purpose bucket naming rules).
+BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+CONFIG_KEY = _pattern(r"[A-Za-z][\w-]*")
+# AWS CLI profile names as they appear in ~/.aws/config and in the sign-in outputs (and a Markdown code fence).
+PROFILE = _pattern(r"[\w+=,.@-]{1,64}")
+# Tags: AWS allows letters of any script, digits, spaces and _.:/=+-@ (keys 128, values 256 characters).
+TAG_KEY = re.compile(r"[\w .:/=+\-@]{1,128}")
+TAG_VALUE = re.compile(r"[\w .:/=+\-@]{0,256}")
+# IAM role descriptions: tab, newline, carriage return, printable ASCII and Latin-1, at most 1000 characters.
+DESCRIPTION = re.compile(r"[\t\n\r\x20-\x7e\xa1-\xff]{0,1000}")
 
 TRUST_ACTIONS = ("sts:AssumeRole", "sts:TagSession", "sts:SetSourceIdentity")
 MIN_SESSION, MAX_SESSION = 3600, 43200
+GROUP_POLICY_PREFIX = "allow-assume-"  # the longer of the two, so a suffix that fits it fits deny-assume- too
+MAX_POLICY_NAME = 128
 PROJECT = "cross-account-access"
+MODEL_KEY = f"{PROJECT}:model"
+DISABLE_DEFAULT_PROVIDERS = "pulumi:disable-default-providers"
 DEFAULT_MODEL_PATH = "access-model.yaml"
-# libyaml's safe loader is several times faster on large models; the pure-Python one where it is not built.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+LISTED = 20  # names listed in a message ("defined: ..."), so a model of a thousand roles gives a short line
 
 
-class ConfigError(ValueError):
-    """A config value that cannot be deployed; the message names the key and the value."""
-
-    def __init__(self, key: str, value: object, problem: str) -> None:
-        super().__init__(f"{key}: {value!r} {problem}")
-        self.key = key
-        self.value = value
+def _listing(names: Iterable[str]) -> str:
+    """Up to `LISTED` names, then how many there are in all."""
+    names = list(names)
+    shown_names = ", ".join(names[:LISTED])
+    return shown_names if len(names) <= LISTED else f"{shown_names}, ... ({len(names)} in all)"
 
 
 class _Node:
@@ -61,14 +87,15 @@ class _Node:
 
     def __init__(self, data: object, path: str, allowed: Iterable[str], sep: str = ".") -> None:
         if not isinstance(data, Mapping):
-            raise ConfigError(path, data, "must be a mapping")
+            raise ConfigError(path or "the model", data, "must be a mapping")
         self.data = data
         self.path = path
         self.sep = sep
-        unknown = sorted(set(data) - set(allowed))
+        unknown = [key for key in data if key not in set(allowed)]
         if unknown:
-            raise ConfigError(self.key(unknown[0]), data[unknown[0]],
-                              f"is not a known key (known: {', '.join(sorted(allowed))})")
+            # The key is the mistake; its value is not shown (it may be anything, a secret included).
+            raise ConfigError(self.key(str(unknown[0])), None, f"is not a known key (known: {_listing(allowed)})",
+                              show=False)
 
     def key(self, name: str) -> str:
         return f"{self.path}{self.sep}{name}" if self.path else name
@@ -88,7 +115,7 @@ class _Node:
              required: bool = False, default: str | None = None, max_len: int = 0) -> str | None:
         value = self.get(name, str, default, required)
         if value is not None and value != default:
-            if pattern is not None and not pattern.match(value):
+            if pattern is not None and not pattern.fullmatch(value):
                 raise ConfigError(self.key(name), value, rule)
             if max_len and len(value) > max_len:
                 raise ConfigError(self.key(name), value, f"is longer than {max_len} characters")
@@ -102,7 +129,7 @@ class _Node:
                 raise ConfigError(key, value, "must be a string")
             if check is not None:
                 check(key, value)
-        duplicates = sorted({v for v in values if values.count(v) > 1})
+        duplicates = sorted(v for v, count in Counter(values).items() if count > 1)
         if duplicates:
             raise ConfigError(self.key(name), duplicates[0], "is listed twice")
         return tuple(values)
@@ -114,41 +141,57 @@ class _Node:
 
 def _matches(pattern: re.Pattern[str], rule: str) -> Callable[[str, str], None]:
     def check(key: str, value: str) -> None:
-        if not pattern.match(value):
+        if not pattern.fullmatch(value):
             raise ConfigError(key, value, rule)
     return check
 
 
+def _exact_arn(pattern: re.Pattern[str], rule: str) -> Callable[[str, str], None]:
+    """An ARN check that names wildcards on their own: IAM would read them as matching many principals."""
+    def check(key: str, value: str) -> None:
+        if any(w in value for w in WILDCARDS):
+            raise ConfigError(key, value, "must not contain *, ? or ${: it must name exactly one principal or policy")
+        _matches(pattern, rule)(key, value)
+    return check
+
+
 def _unique(items: Iterable[T], key: str, field: str, scope: Callable[[T], str] = lambda _: "",
-            config_key: str = "") -> None:
+            config_key: str = "", why: str = "") -> None:
     """Refuse a second item with the same `field` (within the same `scope`, e.g. the same account)."""
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, Any]] = set()
     for i, item in enumerate(items):
         identity = (scope(item), getattr(item, field))
         if identity in seen:
-            raise ConfigError(f"{key}[{i}].{config_key or field}", identity[1], "is defined twice in its account"
-                              if scope(item) else "is defined twice")
+            where = " in its account" if scope(item) else ""
+            raise ConfigError(f"{key}[{i}].{config_key or field}", identity[1], f"is defined twice{where}{why}")
         seen.add(identity)
 
 
 def _check_bucket_name(key: str, name: str) -> None:
-    """S3's naming rules for general purpose buckets."""
-    if (not BUCKET_NAME.match(name) or ".." in name or ".-" in name or "-." in name or IPV4.match(name)
-            or name.startswith(("xn--", "sthree-", "amzn-s3-demo-")) or name.endswith(("-s3alias", "--ol-s3"))):
+    """S3's naming rules for general purpose buckets, reserved prefixes and suffixes included."""
+    if (not BUCKET_NAME.fullmatch(name) or ".." in name or ".-" in name or "-." in name
+            or IPV4.fullmatch(name)):
         raise ConfigError(key, name, "is not a valid S3 bucket name (3-63 lowercase letters, digits, dots and "
                                      "hyphens, starting and ending with a letter or digit)")
+    reserved = [p for p in BUCKET_RESERVED_PREFIXES if name.startswith(p)]
+    reserved += [s for s in BUCKET_RESERVED_SUFFIXES if name.endswith(s)]
+    if reserved:
+        raise ConfigError(key, name, f"uses {reserved[0]!r}, which S3 reserves (prefixes "
+                                     f"{', '.join(BUCKET_RESERVED_PREFIXES)}; suffixes "
+                                     f"{', '.join(BUCKET_RESERVED_SUFFIXES)})")
 
 
 def _account(key: str, raw: object) -> Account:
     node = _Node(raw, key, ("name", "id", "region", "cliProfile"))
     account_id = node.get("id", str, required=True)
-    if not ACCOUNT_ID.match(account_id):
+    if not ACCOUNT_ID.fullmatch(account_id):
         raise ConfigError(node.key("id"), account_id, "must be a 12-digit AWS account ID (quoted, as a string)")
     return Account(
         name=node.text("name", IAM_NAME, "must be a name of letters, digits and +=,.@_-", required=True),
         id=account_id,
         region=node.text("region", REGION, "is not an AWS region name like us-east-1", required=True),
-        cli_profile=node.text("cliProfile", IAM_NAME, "is not an AWS CLI profile name"),
+        cli_profile=node.text("cliProfile", PROFILE, "is not an AWS CLI profile name (at most 64 letters, digits "
+                                                     "and +=,.@_-)"),
     )
 
 
@@ -162,7 +205,7 @@ def _bucket(key: str, raw: object, accounts: Mapping[str, Account]) -> Bucket:
 def _account_ref(node: _Node, name: str, accounts: Mapping[str, Account]) -> str:
     value = node.get(name, str, required=True)
     if value not in accounts:
-        raise ConfigError(node.key(name), value, f"is not a defined account (defined: {', '.join(accounts)})")
+        raise ConfigError(node.key(name), value, f"is not a defined account (defined: {_listing(accounts)})")
     return value
 
 
@@ -170,7 +213,7 @@ def _grant(key: str, raw: object, role_account: str, buckets: Mapping[str, Bucke
     node = _Node(raw, key, ("bucket", "access"))
     bucket = node.get("bucket", str, required=True)
     if bucket not in buckets:
-        raise ConfigError(node.key("bucket"), bucket, f"is not a defined bucket (defined: {', '.join(buckets)})")
+        raise ConfigError(node.key("bucket"), bucket, f"is not a defined bucket (defined: {_listing(buckets)})")
     if buckets[bucket].account != role_account:
         raise ConfigError(node.key("bucket"), bucket,
                           f"is in account {buckets[bucket].account!r}, not the role's account {role_account!r}")
@@ -197,13 +240,12 @@ def _role(key: str, raw: object, accounts: Mapping[str, Account], buckets: Mappi
         if value == account:
             raise ConfigError(k, value, "is the role's own account: a cross-account trust names another account")
         if value not in accounts:
-            raise ConfigError(k, value, f"is not a defined account (defined: {', '.join(accounts)})")
+            raise ConfigError(k, value, f"is not a defined account (defined: {_listing(accounts)})")
 
     def principal_arn(k: str, value: str) -> None:
-        match = ARN_IAM_PRINCIPAL.match(value)
-        if not match:
-            raise ConfigError(k, value, "is not an IAM principal ARN (arn:aws:iam::<12 digits>:root|role/..|user/..)")
-        if match.group(1) == own_id:
+        _exact_arn(ARN_IAM_PRINCIPAL, "is not an IAM principal ARN (arn:aws:iam::<12 digits>:root|role/..|user/..)")(
+            k, value)
+        if ARN_IAM_PRINCIPAL.fullmatch(value).group("account") == own_id:  # type: ignore[union-attr]
             raise ConfigError(k, value, "is in the role's own account: a cross-account trust names another account")
 
     trusted_accounts = node.strings("trustedAccounts", not_own_account)
@@ -220,14 +262,17 @@ def _role(key: str, raw: object, accounts: Mapping[str, Account], buckets: Mappi
     if not MIN_SESSION <= duration <= MAX_SESSION:
         raise ConfigError(node.key("maxSessionDuration"), duration,
                           f"must be from {MIN_SESSION} to {MAX_SESSION} seconds")
-    trust_actions = node.strings("trustActions", _matches(re.compile("^(" + "|".join(TRUST_ACTIONS) + ")$"),
+    trust_actions = node.strings("trustActions", _matches(_pattern("|".join(map(re.escape, TRUST_ACTIONS))),
                                                            f"is not one of {', '.join(TRUST_ACTIONS)}"))
     if trust_actions and "sts:AssumeRole" not in trust_actions:
         raise ConfigError(node.key("trustActions"), list(trust_actions), "must include sts:AssumeRole")
     tags = node.get("tags", dict, {})
     for tag, value in tags.items():
-        if not isinstance(tag, str) or not TAG_KEY.match(tag) or not isinstance(value, str):
-            raise ConfigError(f"{node.key('tags')}.{tag}", value, "must be a string tag key with a string value")
+        if (not isinstance(tag, str) or not TAG_KEY.fullmatch(tag) or tag.lower().startswith("aws:")
+                or not isinstance(value, str) or not TAG_VALUE.fullmatch(value)):
+            raise ConfigError(f"{node.key('tags')}.{shown(tag)}", value,
+                              "must be a tag key (1-128 letters, digits, spaces and _.:/=+-@, not aws:...) with a "
+                              "string value (at most 256 of the same characters)")
     grants = tuple(_grant(k, g, account, buckets) for k, g in node.items("grants"))
     if len({g.bucket for g in grants}) != len(grants):
         raise ConfigError(node.key("grants"), [g.bucket for g in grants], "grants a bucket twice")
@@ -239,19 +284,51 @@ def _role(key: str, raw: object, accounts: Mapping[str, Account], buckets: Mappi
         grants=grants,
         policy_name=node.text("policyName", IAM_NAME, "is not a valid IAM policy name", max_len=128,
                               default=f"{name}-bucket-access"),
-        path=node.text("path", IAM_PATH, "is not an IAM path (starts and ends with /)", default="/", max_len=512),
-        description=node.text("description", default="", max_len=1000),
+        path=_role_path(node),
+        description=node.text("description", DESCRIPTION, "must be at most 1000 characters of printable ASCII, "
+                              "Latin-1, tabs and newlines (IAM's rule)", default=""),
         require_mfa=require_mfa,
         mfa_max_age_seconds=mfa_age,
         external_id_secret=node.text("externalIdSecret", CONFIG_KEY,
                                      "is not a config key name (the stack secret holding the ExternalId)"),
         max_session_duration=duration,
-        permissions_boundary_arn=node.text("permissionsBoundaryArn", ARN_IAM_POLICY, "is not an IAM policy ARN"),
+        permissions_boundary_arn=_optional(node, "permissionsBoundaryArn",
+                                           _exact_arn(ARN_IAM_POLICY, "is not an IAM policy ARN")),
         trust_actions=trust_actions or ("sts:AssumeRole",),
         tags=tuple(sorted(tags.items())),
-        group_policy_suffix=node.text("groupPolicySuffix", IAM_NAME, "is not valid in an IAM policy name",
-                                      default=f"{name}-in-{account}", max_len=100),
+        group_policy_suffix=_group_policy_suffix(node, name, account),
     )
+
+
+def _optional(node: _Node, name: str, check: Callable[[str, str], None]) -> str | None:
+    """An optional string, checked by `check` when present."""
+    value = node.get(name, str)
+    if value is not None:
+        check(node.key(name), value)
+    return value
+
+
+def _role_path(node: _Node) -> str:
+    """IAM's path rule, minus the characters that would make the role's ARN in the group policies match more
+    than this role: `*` and `?` are wildcards in a policy's Resource, `${...}` a policy variable."""
+    path = node.text("path", IAM_PATH, "is not an IAM path (printable ASCII, starting and ending with /)",
+                     default="/", max_len=512)
+    if any(w in path for w in WILDCARDS):  # type: ignore[operator]
+        raise ConfigError(node.key("path"), path, "must not contain *, ? or ${: the group policies name the role by "
+                                                  "its ARN, where they would match other roles too")
+    return path  # type: ignore[return-value]
+
+
+def _group_policy_suffix(node: _Node, name: str, account: str) -> str:
+    """The suffix of the group policy names, which must fit IAM's 128-character policy names."""
+    suffix = node.text("groupPolicySuffix", IAM_NAME, "is not valid in an IAM policy name",
+                       default=f"{name}-in-{account}")
+    limit = MAX_POLICY_NAME - len(GROUP_POLICY_PREFIX)
+    if len(suffix) > limit:  # type: ignore[arg-type]
+        raise ConfigError(node.key("groupPolicySuffix"), suffix, f"is longer than {limit} characters, so "
+                          f"{GROUP_POLICY_PREFIX}<suffix> would not fit IAM's {MAX_POLICY_NAME} (the default is "
+                          "<role>-in-<account>: set a shorter groupPolicySuffix)")
+    return suffix  # type: ignore[return-value]
 
 
 GROUP_KEYS = ("name", "account", "canAssume", "denyAssume", "members", "managedPolicyArns", "create",
@@ -265,7 +342,7 @@ def _group(key: str, raw: object, accounts: Mapping[str, Account], roles: Mappin
 
     def defined_role(k: str, value: str) -> None:
         if value not in roles:
-            raise ConfigError(k, value, f"is not a defined role (defined: {', '.join(roles)})")
+            raise ConfigError(k, value, f"is not a defined role (defined: {_listing(roles)})")
 
     can_assume = node.strings("canAssume", defined_role)
     denied = node.strings("denyAssume", defined_role)
@@ -283,7 +360,7 @@ def _group(key: str, raw: object, accounts: Mapping[str, Account], roles: Mappin
         can_assume=can_assume,
         denied=denied,
         members=node.strings("members", _matches(IAM_NAME, "is not a valid IAM user name")),
-        managed_policy_arns=node.strings("managedPolicyArns", _matches(ARN_IAM_POLICY, "is not an IAM policy ARN")),
+        managed_policy_arns=node.strings("managedPolicyArns", _exact_arn(ARN_IAM_POLICY, "is not an IAM policy ARN")),
         create=node.get("create", bool, False),
         create_members=node.get("createMembers", bool, False),
     )
@@ -302,67 +379,119 @@ def parse_model(raw: object) -> AccessModel:
     _unique(buckets, "buckets", "name")
     by_bucket = {b.name: b for b in buckets}
     roles = [_role(k, r, by_account, by_bucket) for k, r in top.items("roles")]
-    _unique(roles, "roles", "name", lambda r: r.account)
+    # Groups name roles without their account (canAssume: [UpdateApp]), and the trusted side derives each
+    # role's ARN from its name: a name in two accounts would be one role here and the other there.
+    _unique(roles, "roles", "name", why=" (role names are unique across the model: groups name roles without "
+                                        "their account)")
     _unique(roles, "roles", "policy_name", lambda r: r.account, "policyName")
+    # A group holding two roles with one suffix would get two policies of one name: the second replaces the first.
+    _unique(roles, "roles", "group_policy_suffix", config_key="groupPolicySuffix",
+            why=" (a group's allow-assume-/deny-assume-<suffix> policies would collide)")
     by_role = {r.name: r for r in roles}
     groups = [_group(k, g, by_account, by_role) for k, g in top.items("groups")]
     _unique(groups, "groups", "name", lambda g: g.account)
     return AccessModel(accounts=tuple(accounts), roles=tuple(roles), groups=tuple(groups), buckets=tuple(buckets))
 
 
-STACK_KEYS = ("account", "model", "profile", "assumeRoleArn")
+STACK_KEYS = ("account", "model", "profile", "assumeRoleArn", "auditorPrincipalArn")
 FORBIDDEN_KEYS = ("aws:accessKey", "aws:secretKey", "aws:token")
-EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+EXTERNAL_ID = _pattern(r"[\w+=,.@:/-]{2,1224}")
 
 
-def parse_stack_settings(config: Mapping[str, Any], model: AccessModel) -> StackSettings:
+def _refuse_secrets(config: Mapping[str, Any], keys: Iterable[str], secret_keys: Collection[str]) -> None:
+    """A secret where a name, a path or an ARN belongs is refused rather than used: its value would end up in
+    plain text (outputs, resource names, the provider's inputs, the preview), which a secret must never do."""
+    for key in keys:
+        if key in config and key in secret_keys:
+            raise ConfigError(key, None, "must not be a secret: it is shown in outputs, resource names and the "
+                                         "preview; set it with `pulumi config set` (without --secret)", secret=True)
+
+
+def parse_stack_settings(config: Mapping[str, Any], model: AccessModel,
+                         secret_keys: Collection[str] = ()) -> StackSettings:
     """Validate a stack's own config (`cross-account-access:*` keys, as the CLI hands them to the program).
 
-    ExternalIds are stack secrets named by the roles' `externalIdSecret`; they are required in every stack
-    that deploys the role or signs in to it, and never echoed in an error.
+    `secret_keys` are the config keys Pulumi holds as secrets. ExternalIds are stack secrets named by the roles'
+    `externalIdSecret`: required in every stack that deploys the role or signs in to it, refused unless secret,
+    and never echoed; no other key may be a secret. An unknown key is named without its value.
     """
     for forbidden in FORBIDDEN_KEYS:
         if forbidden in config:
-            raise ConfigError(forbidden, "[redacted]", "must not be in config: use a named profile or a role to assume")
+            raise ConfigError(forbidden, None, "must not be in config: use a named profile or a role to assume",
+                              secret=True)
     prefix = f"{PROJECT}:"
     own = {k[len(prefix):]: v for k, v in config.items() if k.startswith(prefix)}
-    secret_keys = {r.external_id_secret for r in model.roles if r.external_id_secret}
-    node = _Node(own, PROJECT, STACK_KEYS + tuple(sorted(secret_keys)), sep=":")
+    external_id_keys = sorted({r.external_id_secret for r in model.roles if r.external_id_secret})
+    node = _Node(own, PROJECT, STACK_KEYS + tuple(external_id_keys), sep=":")
+    _refuse_secrets(config, (node.key(k) for k in STACK_KEYS), secret_keys)
     account = _account_ref(node, "account", {a.name: a for a in model.accounts})
     external_ids: dict[str, str] = {}
     for role in model.roles_in_scope(account):
         if role.external_id_secret:
+            key = node.key(role.external_id_secret)
             value = node.get(role.external_id_secret, str, required=True)
-            if not EXTERNAL_ID.match(value):
-                raise ConfigError(node.key(role.external_id_secret), "[secret]",
-                                  "must be 2-1224 characters of letters, digits and +=,.@:/_-")
+            if key not in secret_keys:
+                raise ConfigError(key, None, "must be set with `pulumi config set --secret`: an ExternalId is a "
+                                             "secret", secret=True)
+            if not EXTERNAL_ID.fullmatch(value):
+                raise ConfigError(key, None, "must be 2-1224 characters of letters, digits and +=,.@:/_-",
+                                  secret=True)
             external_ids[role.name] = value
     return StackSettings(
         account=account,
-        profile=node.get("profile", str),
-        assume_role_arn=node.text("assumeRoleArn", ARN_IAM_PRINCIPAL, "is not an IAM role ARN"),
+        profile=node.text("profile", PROFILE, "is not an AWS CLI profile name (at most 64 letters, digits and "
+                                              "+=,.@_-)"),
+        assume_role_arn=_optional(node, "assumeRoleArn", _exact_arn(
+            ARN_IAM_ROLE, "is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)")),
+        auditor_principal_arn=_optional(node, "auditorPrincipalArn", _exact_arn(
+            ARN_IAM_USER_OR_ROLE, "is not an IAM role or user ARN (arn:aws:iam::<12 digits>:role/<name>)")),
         external_ids=tuple(sorted(external_ids.items())),
     )
 
 
-def load_stack(config: Mapping[str, Any], project_dir: Path) -> tuple[AccessModel, StackSettings]:
-    """Read and validate everything a stack needs, from its config (as the CLI passes it) and the model file.
+def _check_default_providers(config: Mapping[str, Any], secret_keys: Collection[str]) -> None:
+    """`pulumi:disable-default-providers` as the engine reads it: a list (the CLI passes it JSON-encoded)
+    naming aws or *; anything else (a map such as {aws: true}, a bare string) would not disable the provider."""
+    _refuse_secrets(config, (DISABLE_DEFAULT_PROVIDERS,), secret_keys)
+    value = config.get(DISABLE_DEFAULT_PROVIDERS)
+    rule = "must be a list naming aws (or *), e.g. `pulumi:disable-default-providers: [aws]` in Pulumi.yaml, " \
+           "so no resource can use the shell's ambient AWS account"
+    try:
+        providers = json.loads(value) if isinstance(value, str) else value
+    except json.JSONDecodeError:
+        raise ConfigError(DISABLE_DEFAULT_PROVIDERS, value, rule) from None
+    if (not isinstance(providers, list) or not all(isinstance(p, str) for p in providers)
+            or not {"aws", "*"} & set(providers)):
+        raise ConfigError(DISABLE_DEFAULT_PROVIDERS, value, rule)
+
+
+def read_model_file(config: Mapping[str, Any], project_dir: Path, secret_keys: Collection[str] = ()) -> object:
+    """The raw model from the file `cross-account-access:model` names (see `access.model_file` for where it
+    may be); its content is never part of an error, which gives a line and column instead."""
+    _refuse_secrets(config, (MODEL_KEY,), secret_keys)
+    value = config.get(MODEL_KEY, DEFAULT_MODEL_PATH)
+    if not isinstance(value, str):
+        raise ConfigError(MODEL_KEY, value, "must be a path (a string)")
+    try:
+        raw = load_yaml_file(locate_model(value, project_dir), MAX_MODEL_BYTES)
+    except ModelLocationError as error:
+        raise ConfigError(MODEL_KEY, value, str(error)) from None
+    except YamlSourceError as error:
+        raise ConfigError(MODEL_KEY, value, f"is not a usable model file: {error}") from None
+    if not isinstance(raw, Mapping):
+        raise ConfigError(MODEL_KEY, value, f"holds a {type(raw).__name__}, not the model's mapping of accounts, "
+                                            "buckets, roles and groups")
+    return raw
+
+
+def load_stack(config: Mapping[str, Any], project_dir: Path,
+               secret_keys: Collection[str] = ()) -> tuple[AccessModel, StackSettings]:
+    """Read and validate everything a stack needs, from its config (as the CLI passes it: a flat map of
+    namespaced keys to strings, and the keys that are secrets) and the model file.
 
     The model file is shared by every stack; the stack config only says which account it deploys, with
     which credentials, and holds the stacks' secrets.
     """
-    disabled = config.get("pulumi:disable-default-providers", "[]")
-    disabled_list = json.loads(disabled) if isinstance(disabled, str) else disabled
-    if not {"aws", "*"} & set(disabled_list or []):
-        raise ConfigError("pulumi:disable-default-providers", disabled,
-                          "must list aws, so no resource can use the shell's ambient AWS account")
-    relative = config.get(f"{PROJECT}:model", DEFAULT_MODEL_PATH)
-    path = project_dir / str(relative)
-    try:
-        raw = yaml.load(path.read_text(), Loader=SAFE_LOADER)
-    except OSError as error:
-        raise ConfigError(f"{PROJECT}:model", relative, f"cannot be read ({error.strerror})") from error
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{PROJECT}:model", relative, f"is not valid YAML: {error}") from error
-    model = parse_model(raw)
-    return model, parse_stack_settings(config, model)
+    _check_default_providers(config, secret_keys)
+    model = parse_model(read_model_file(config, project_dir, secret_keys))
+    return model, parse_stack_settings(config, model, secret_keys)

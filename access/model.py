@@ -144,6 +144,7 @@ class StackSettings:
     profile: str | None = None
     assume_role_arn: str | None = None
     external_ids: tuple[tuple[str, str], ...] = ()  # (role name, ExternalId), from stack secrets
+    auditor_principal_arn: str | None = None  # who live verification reads the account as (a role or user ARN)
 
     def external_id(self, role: str) -> str | None:
         return dict(self.external_ids).get(role)

@@ -47,7 +47,7 @@ class Rehearsal:
 
 def shared_model(runs: Sequence[StackRun]) -> AccessModel:
     """The model every stack reads (each stack deploys one account's side of the same model)."""
-    models = [load_stack(run.config.values, PROJECT_DIR)[0] for run in runs]
+    models = [load_stack(run.config.values, PROJECT_DIR, run.config.secret_keys)[0] for run in runs]
     if any(model != models[0] for model in models[1:]):
         raise StacksDisagreeError(f"stacks {', '.join(r.config.stack for r in runs)} read different access models")
     return models[0]

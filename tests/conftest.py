@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +12,19 @@ import yaml
 
 from access.config import parse_model
 from access.model import AccessModel
+from access.model_file import MODEL_DIR_ENV
 from offline.mock_run import StackRun, run_stack
 from offline.stack_config import load_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def models_in_temporary_directories(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests write variant models under pytest's temporary directory: allow it, as an operator would."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(MODEL_DIR_ENV, str(tmp_path_factory.getbasetemp()))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +55,9 @@ def dev_run() -> StackRun:
     return run_stack("dev")
 
 
-def run_with_model(stack: str, model: dict[str, Any], directory: Path, **config: str) -> StackRun:
-    """Run a stack's program with another model file (and extra config), leaving the shipped files alone."""
+def run_with_model(stack: str, model: dict[str, Any], directory: Path, **secrets: str) -> StackRun:
+    """Run a stack's program with another model file (and extra stack secrets), leaving the shipped files alone."""
     path = directory / f"model-{stack}.yaml"
     path.write_text(yaml.safe_dump(model))
-    base = load_stack_config(PROJECT_DIR, stack)
-    return run_stack(stack, config=base.with_values(**{"cross-account-access:model": str(path)}, **config))
+    base = load_stack_config(PROJECT_DIR, stack).with_secrets(**secrets)
+    return run_stack(stack, config=base.with_values(**{"cross-account-access:model": str(path)}))

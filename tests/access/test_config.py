@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from access.config import ConfigError, load_stack, parse_model, parse_stack_settings
+from access.bounds import shown
+from access.config import ConfigError, parse_model
 from access.model import AccessModel, BucketAccess
 
 Raw = dict[str, Any]
@@ -64,10 +64,9 @@ INVALID: list[tuple[str, Callable[[Raw], None], str, object]] = [
         "arn:aws:iam::999999999999:role/Admin"]), "roles[0].trustedPrincipalArns[0]",
      "arn:aws:iam::999999999999:role/Admin"),
     ("trust to nobody", lambda r: role(r).update(trustedAccounts=[]), "roles[0].trustedAccounts", None),
-    ("typo in role key", lambda r: role(r).update(maxSesionDuration=3600), "roles[0].maxSesionDuration", 3600),
-    ("typo in top-level key", lambda r: r.update(group=[]), "group", []),
-    ("typo in group key", lambda r: group(r, 0).update(canAsume=["UpdateApp"]), "groups[0].canAsume",
-     ["UpdateApp"]),
+    ("typo in role key", lambda r: role(r).update(maxSesionDuration=3600), "roles[0].maxSesionDuration", None),
+    ("typo in top-level key", lambda r: r.update(group=[]), "group", None),
+    ("typo in group key", lambda r: group(r, 0).update(canAsume=["UpdateApp"]), "groups[0].canAsume", None),
     ("grant of undefined bucket", lambda r: role(r)["grants"][0].update(bucket="nobucket"),
      "roles[0].grants[0].bucket", "nobucket"),
     ("unknown access level", lambda r: role(r)["grants"][0].update(access="admin"), "roles[0].grants[0].access",
@@ -82,6 +81,65 @@ INVALID: list[tuple[str, Callable[[Raw], None], str, object]] = [
      "UpdateApp"),
     ("member name with a slash", lambda r: group(r, 0).update(members=["Da/vid"]), "groups[0].members[0]", "Da/vid"),
     ("role defined twice", lambda r: r["roles"].append(dict(role(r))), "roles[1].name", "UpdateApp"),
+    # Whole strings, ASCII only: no other script's digits, no trailing newline (which `$` would let through).
+    ("Arabic-Indic digits", lambda r: r["accounts"][0].update(id="\u0669" * 12), "accounts[0].id", "\u0669" * 12),
+    ("fullwidth digits", lambda r: r["accounts"][0].update(id="\uff19" * 12), "accounts[0].id", "\uff19" * 12),
+    ("account id and newline", lambda r: r["accounts"][0].update(id="999999999999\n"), "accounts[0].id",
+     "999999999999\n"),
+    ("region and newline", lambda r: r["accounts"][0].update(region="us-east-1\n"), "accounts[0].region",
+     "us-east-1\n"),
+    ("account name and newline", lambda r: r["accounts"][1].update(name="dev\n"), "accounts[1].name", "dev\n"),
+    ("role name and newline", lambda r: role(r).update(name="UpdateApp\n"), "roles[0].name", "UpdateApp\n"),
+    ("role name in Cyrillic", lambda r: role(r).update(name="UpdateАpp"), "roles[0].name", "UpdateАpp"),
+    ("path and newline", lambda r: role(r).update(path="/apps/\n"), "roles[0].path", "/apps/\n"),
+    ("bucket name and newline", lambda r: r["buckets"][0].update(name="productionapp\n"), "buckets[0].name",
+     "productionapp\n"),
+    ("group name and newline", lambda r: group(r, 0).update(name="Developers\n"), "groups[0].name", "Developers\n"),
+    ("member and newline", lambda r: group(r, 0).update(members=["David\n"]), "groups[0].members[0]", "David\n"),
+    ("policy name and newline", lambda r: role(r).update(policyName="p\n"), "roles[0].policyName", "p\n"),
+    # Wildcards would widen the group policies (the role's ARN) or a trust.
+    ("path with *", lambda r: role(r).update(path="/*/"), "roles[0].path", "/*/"),
+    ("path with ?", lambda r: role(r).update(path="/a?/"), "roles[0].path", "/a?/"),
+    ("path with a policy variable", lambda r: role(r).update(path="/${aws:username}/"), "roles[0].path",
+     "/${aws:username}/"),
+    ("trusted role ARN with *", lambda r: role(r).update(trustedPrincipalArns=["arn:aws:iam::111111111111:role/*"]),
+     "roles[0].trustedPrincipalArns[0]", "arn:aws:iam::111111111111:role/*"),
+    ("trusted user ARN with ?", lambda r: role(r).update(trustedPrincipalArns=["arn:aws:iam::111111111111:user/D?"]),
+     "roles[0].trustedPrincipalArns[0]", "arn:aws:iam::111111111111:user/D?"),
+    ("trusted ARN, account with newline", lambda r: role(r).update(trustedAccounts=[], trustedPrincipalArns=[
+        "arn:aws:iam::111111111111:root\n"]), "roles[0].trustedPrincipalArns[0]", "arn:aws:iam::111111111111:root\n"),
+    ("boundary ARN with *", lambda r: role(r).update(permissionsBoundaryArn="arn:aws:iam::aws:policy/*"),
+     "roles[0].permissionsBoundaryArn", "arn:aws:iam::aws:policy/*"),
+    ("managed policy ARN with *", lambda r: group(r, 1).update(managedPolicyArns=["arn:aws:iam::aws:policy/Power*"]),
+     "groups[1].managedPolicyArns[0]", "arn:aws:iam::aws:policy/Power*"),
+    # One role name, one role: groups name roles without their account.
+    ("role name in two accounts", lambda r: r["roles"].append({**role(r), "account": "development",
+                                                               "trustedAccounts": ["production"], "grants": [],
+                                                               "policyName": "other", "groupPolicySuffix": "x"}),
+     "roles[1].name", "UpdateApp"),
+    ("group policy names collide", lambda r: r["roles"].append({
+        "name": "Other", "account": "production", "trustedAccounts": ["development"],
+        "groupPolicySuffix": "S3-role-in-production"}), "roles[1].groupPolicySuffix", "S3-role-in-production"),
+    ("explicit suffix is another role's default", lambda r: r["roles"].append({
+        "name": "Other", "account": "production", "trustedAccounts": ["development"]}) or role(r).update(
+        groupPolicySuffix="Other-in-production"), "roles[1].groupPolicySuffix", "Other-in-production"),
+    ("default suffix too long for IAM", lambda r: (r["accounts"][0].update(name="p" * 60), r["buckets"][0].update(
+        account="p" * 60), role(r).update(account="p" * 60, name="R" * 64, groupPolicySuffix=None)),
+     "roles[0].groupPolicySuffix", "R" * 64 + "-in-" + "p" * 60),
+    # S3's reserved names.
+    *[(f"bucket {name}", lambda r, name=name: r["buckets"][0].update(name=name), "buckets[0].name", name)
+      for name in ("xn--app", "sthree-app", "amzn-s3-demo-app", "app-s3alias", "app--ol-s3", "app.mrap",
+                   "app--x-s3", "app--table-s3")],
+    # What reaches a terminal, an output or a Markdown fence.
+    ("CLI profile with an escape", lambda r: r["accounts"][1].update(cliProfile="dev\x1b[2J"),
+     "accounts[1].cliProfile", "dev\x1b[2J"),
+    ("CLI profile with a backtick", lambda r: r["accounts"][1].update(cliProfile="dev```"), "accounts[1].cliProfile",
+     "dev```"),
+    ("description with an escape", lambda r: role(r).update(description="ok\x1b[31m"), "roles[0].description",
+     "ok\x1b[31m"),
+    ("tag key with a newline", lambda r: role(r).update(tags={"team\n": "a"}), "roles[0].tags.'team\\n'", "a"),
+    ("tag key aws:", lambda r: role(r).update(tags={"aws:owner": "a"}), "roles[0].tags.'aws:owner'", "a"),
+    ("tag value with a newline", lambda r: role(r).update(tags={"team": "a\n"}), "roles[0].tags.'team'", "a\n"),
 ]
 
 
@@ -93,7 +151,12 @@ def test_invalid_model_is_refused_naming_key_and_value(raw: Raw, mutate: Callabl
         parse_model(raw)
     assert caught.value.key == key
     assert caught.value.value == value
-    assert str(caught.value).startswith(f"{key}: {value!r} ")
+    assert str(caught.value).startswith(f"{key} " if problem_only(caught.value) else f"{key}: {shown(value)} ")
+
+
+def problem_only(error: ConfigError) -> bool:
+    """An unknown key's error names the key alone: its value is not shown."""
+    return "is not a known key" in str(error)
 
 
 def test_many_accounts_roles_and_groups_are_a_list_not_two_accounts(raw: Raw) -> None:
@@ -108,60 +171,6 @@ def test_many_accounts_roles_and_groups_are_a_list_not_two_accounts(raw: Raw) ->
                                                       "arn:aws:iam::999999999999:root")
     assert [r.name for r in model.roles_assumable_from("production")] == ["ReadStaging"]
     assert read_staging.policy_name == "ReadStaging-bucket-access"
-
-
-STACK = {"cross-account-access:account": "production", "cross-account-access:profile": "production-admin"}
-
-
-def test_stack_settings_read_account_and_credentials(tutorial: AccessModel) -> None:
-    settings = parse_stack_settings(STACK, tutorial)
-    assert (settings.account, settings.profile, settings.assume_role_arn) == ("production", "production-admin", None)
-
-
-@pytest.mark.parametrize(("config", "key", "value"), [
-    ({**STACK, "cross-account-access:account": "prod"}, "cross-account-access:account", "prod"),
-    ({**STACK, "cross-account-access:profil": "x"}, "cross-account-access:profil", "x"),
-    ({**STACK, "aws:accessKey": "AKIA..."}, "aws:accessKey", "[redacted]"),
-    ({**STACK, "cross-account-access:assumeRoleArn": "admin"}, "cross-account-access:assumeRoleArn", "admin"),
-    ({"cross-account-access:profile": "p"}, "cross-account-access:account", None),
-], ids=["undefined account", "typo", "access key in config", "bad role ARN", "no account"])
-def test_invalid_stack_settings_are_refused(tutorial: AccessModel, config: dict[str, str], key: str,
-                                            value: object) -> None:
-    with pytest.raises(ConfigError) as caught:
-        parse_stack_settings(config, tutorial)
-    assert (caught.value.key, caught.value.value) == (key, value)
-
-
-def test_external_id_is_a_required_stack_secret_never_echoed(raw: Raw) -> None:
-    role(raw)["externalIdSecret"] = "updateAppExternalId"
-    model = parse_model(raw)
-    with pytest.raises(ConfigError) as missing:
-        parse_stack_settings(STACK, model)
-    assert missing.value.key == "cross-account-access:updateAppExternalId"
-    with pytest.raises(ConfigError) as malformed:
-        parse_stack_settings({**STACK, "cross-account-access:updateAppExternalId": "bad id!"}, model)
-    assert "bad id!" not in str(malformed.value)
-    dev = {"cross-account-access:account": "development", "cross-account-access:updateAppExternalId": "Ex-42"}
-    assert parse_stack_settings(dev, model).external_id("UpdateApp") == "Ex-42"
-
-
-def test_load_stack_requires_default_providers_disabled(tmp_path: Path) -> None:
-    (tmp_path / "access-model.yaml").write_text((Path(__file__).parents[2] / "access-model.yaml").read_text())
-    with pytest.raises(ConfigError) as caught:
-        load_stack(STACK, tmp_path)
-    assert caught.value.key == "pulumi:disable-default-providers"
-    model, settings = load_stack({**STACK, "pulumi:disable-default-providers": '["aws"]'}, tmp_path)
-    assert settings.account == "production" and model.role("UpdateApp")
-
-
-def test_load_stack_names_a_missing_or_broken_model_file(tmp_path: Path) -> None:
-    config = {**STACK, "pulumi:disable-default-providers": '["*"]'}
-    with pytest.raises(ConfigError) as missing:
-        load_stack(config, tmp_path)
-    assert (missing.value.key, missing.value.value) == ("cross-account-access:model", "access-model.yaml")
-    (tmp_path / "access-model.yaml").write_text("accounts: [\n")
-    with pytest.raises(ConfigError, match="is not valid YAML"):
-        load_stack(config, tmp_path)
 
 
 def test_two_roles_with_one_policy_name_in_an_account_are_refused(raw: Raw) -> None:
