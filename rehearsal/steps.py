@@ -1,8 +1,9 @@
 """The tutorial's step 3 as data: who does what, and whether AWS should let them; and the runner.
 
-The plan comes from the model's intent, not from its mechanisms: members of groups that may assume a role
-get in and can do exactly what the role grants, and members of every other group of a trusted account are
-refused, whether or not their group carries the explicit Deny. That is the point of the tutorial's
+The plan comes from the model's intent (`access.intent`, the same the preview proves), not from its mechanisms:
+users whose groups may assume a role (and none is denied it) get in and can do exactly what the role is
+promised, and every other user of a trusted account is refused, whether or not their group carries the
+explicit Deny. That is the point of the tutorial's
 `deny-assume-S3-role-in-production`: without it, the PowerUser Testers get in, and the rehearsal says so.
 """
 
@@ -15,7 +16,8 @@ from enum import StrEnum
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
-from access.model import AccessModel, Account, BucketAccess, Role
+from access.intent import may_assume, members, promised_session
+from access.model import AccessModel, Account, Role
 from rehearsal.emulator import Emulator, Keys
 from rehearsal.prerequisites import UserKey, other_bucket
 
@@ -110,12 +112,13 @@ def _role_session_steps(model: AccessModel, role: Role, user: str) -> list[Step]
     account = model.account(role.account)
     on = _Session(SESSION_NAME.format(user=user), f"{user} as {role.name}", account.region)
     granted = [model.bucket(g.bucket).name for g in role.grants]
+    promised = {g.resource: g.actions for g in promised_session(model, role)}
     steps = [on.step("s3:ListAllMyBuckets", Expect.ALLOWED, "s3", lambda s3: _check_listed(s3, granted))]
     body = f"written by {user} as {role.name}".encode()
     for grant in role.grants:
         bucket = grant.bucket
         arn, key_arn = model.bucket(bucket).arn, f"{model.bucket(bucket).arn}/{OBJECT_KEY}"
-        writes = Expect.ALLOWED if grant.access is BucketAccess.READ_WRITE else Expect.REFUSED
+        writes = Expect.ALLOWED if "s3:PutObject" in promised.get(f"{arn}/*", ()) else Expect.REFUSED
         steps += [
             on.step(f"s3:ListBucket {arn}", Expect.ALLOWED, "s3", lambda s3, b=bucket: s3.list_objects_v2(Bucket=b)),
             on.step(f"s3:PutObject {key_arn}", writes, "s3",
@@ -139,17 +142,17 @@ def _role_session_steps(model: AccessModel, role: Role, user: str) -> list[Step]
 
 
 def plan(model: AccessModel) -> list[Step]:
-    """For every role, every member of every group of its trusted accounts, in the model's order."""
+    """For every role, every user of its trusted accounts' groups once, in the model's order, expected to get in
+    exactly when the model's intent (`access.intent`, shared with the preview) says so."""
     steps = []
     for role in model.roles:
         for account_name in role.trusted_accounts:
             source = model.account(account_name)
-            for group in model.groups_in(account_name):
-                allowed = role.name in group.can_assume
-                for user in group.members:
-                    steps.append(_assume(model, role, source, user, Expect.ALLOWED if allowed else Expect.REFUSED))
-                    if allowed:
-                        steps += _role_session_steps(model, role, user)
+            for user in members(model, account_name):
+                allowed, _ = may_assume(model, role, account_name, user)
+                steps.append(_assume(model, role, source, user, Expect.ALLOWED if allowed else Expect.REFUSED))
+                if allowed:
+                    steps += _role_session_steps(model, role, user)
     return steps
 
 

@@ -23,6 +23,12 @@ def test_a_group_without_can_assume_is_expected_refused_with_or_without_its_deny
     assert expected(raw, "Theresa") is Expect.REFUSED
 
 
+def test_a_user_in_an_allowed_and_a_denied_group_is_asked_once_and_expected_refused(raw):
+    raw["groups"][1]["members"].append("David")  # Developers and Testers: the explicit deny wins, as in AWS
+    steps = [s for s in plan(parse_model(raw)) if s.action == ASSUME.format(user="David")]
+    assert [s.expect for s in steps] == [Expect.REFUSED]
+
+
 def test_a_read_only_grant_expects_writes_refused_and_reads_nothing_written(raw):
     raw["roles"][0]["grants"][0]["access"] = "read-only"
     actions = [(s.action, s.expect) for s in plan(parse_model(raw)) if s.actor == "David as UpdateApp"]
