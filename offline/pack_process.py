@@ -3,21 +3,52 @@
 Kept apart from the gRPC client (`offline.analyzer`) and free of heavy imports, so a caller can start the
 pack first thing and let it boot (a second Python importing the Pulumi SDK and parliament) while the caller
 does its own imports and work.
+
+The pack ends with its parent, whatever ends the parent. Started from the main thread on Linux, it gets
+`PR_SET_PDEATHSIG`: the kernel kills it when the parent dies, even of SIGKILL. A caller that owns the process
+(`python -m preview`) also asks for `exit_on_signals`: the pack then runs in a process group of its own (so
+a Ctrl-C in the terminal reaches the parent alone), and SIGINT, SIGTERM or SIGHUP kill the pack's group and
+end the parent at once with 128 + the signal's number, without waiting on anything that might hang.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Mapping
-from contextlib import ExitStack
+from collections.abc import Callable, Mapping
+from contextlib import ExitStack, suppress
 from pathlib import Path
-from typing import IO
+from types import FrameType
+from typing import IO, Any
 
 DEFAULT_PACK_DIR = Path(__file__).resolve().parent.parent / "policypack"
+EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` asking the kernel to SIGKILL the child when its parent dies (Linux), or None.
+
+    Only from the main thread: the kernel sends the signal when the *thread* that forked the child ends, so
+    a pack started from a worker thread would die with that thread.
+    """
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return None
+    import ctypes  # only here: not every caller needs it, and the preview imports this module first thing
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl: no signal will come
+            os._exit(1)
+    return preexec
 
 
 class PolicyPackError(RuntimeError):
@@ -34,11 +65,16 @@ class PackProcess:
         python: str = sys.executable,
         env: Mapping[str, str] | None = None,
         startup_timeout: float = 60.0,
+        exit_on_signals: bool = False,
     ) -> None:
+        """`exit_on_signals`: from `start` to `stop`, SIGINT, SIGTERM and SIGHUP kill the pack and end this
+        process with 128 + the signal's number (from the main thread only, where Python handles signals)."""
         self.pack_dir = Path(pack_dir).resolve()
         self.python = python
         self.env = {**os.environ, **(env or {})}
         self.startup_timeout = startup_timeout
+        self.exit_on_signals = exit_on_signals
+        self._previous_handlers: dict[int, Any] = {}
         self._process: subprocess.Popen[bytes] | None = None
         self._files = ExitStack()
         self._stdout: IO[bytes] | None = None
@@ -52,6 +88,8 @@ class PackProcess:
         self._files = ExitStack()
         self._stdout = self._files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
         self._stderr = self._files.enter_context(tempfile.TemporaryFile())  # noqa: SIM115
+        if self.exit_on_signals and threading.current_thread() is threading.main_thread():
+            self._previous_handlers = {sig: signal.signal(sig, self._exit_on_signal) for sig in EXIT_SIGNALS}
         # -u: the SDK writes the port to stdout without flushing it, and stdout is not a terminal here.
         self._process = subprocess.Popen(
             [self.python, "-u", str(self.pack_dir)],
@@ -60,7 +98,18 @@ class PackProcess:
             stdin=subprocess.DEVNULL,
             stdout=self._stdout,
             stderr=self._stderr,
+            process_group=0 if self._previous_handlers else None,
+            preexec_fn=_die_with_parent(),
         )
+
+    def _exit_on_signal(self, signum: int, _frame: FrameType | None) -> None:
+        """Kill the pack's process group and end this process now: no cleanup that could wait on anything."""
+        process = self._process
+        if process is not None:
+            with suppress(ProcessLookupError):  # already gone
+                os.killpg(process.pid, signal.SIGKILL)
+        os.write(2, f"stopped by {signal.Signals(signum).name}; the policy pack was stopped too\n".encode())
+        os._exit(128 + signum)
 
     def wait_for_port(self) -> int:
         """The port from the pack's first line of output, or `PolicyPackError` if it dies or stays silent."""
@@ -98,6 +147,9 @@ class PackProcess:
                 self._process.wait()
         self._files.close()
         self._process = self._stdout = self._stderr = None
+        for sig, handler in self._previous_handlers.items():
+            signal.signal(sig, handler)
+        self._previous_handlers = {}
 
     @property
     def pid(self) -> int | None:

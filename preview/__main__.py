@@ -64,7 +64,7 @@ def preview(stacks: Sequence[str], project_dir: Path, policy_config: Path | None
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
-    process = PackProcess()
+    process = PackProcess(exit_on_signals=True)
     process.start()
     try:
         from offline.analyzer import PolicyConfigError
