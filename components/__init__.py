@@ -1,3 +1,4 @@
-"""Pulumi components, one module per side of the trust: `trusting_account` (the role, its policy and the
-bucket it reaches) and `trusted_account` (the groups allowed or denied the role), plus the pinned providers
-and the reading of stack config they all start from."""
+"""Pulumi components with flat, typed inputs, usable by any Pulumi program (they know nothing of the access
+model): `trusting_account` (the role, its policy and the buckets it reaches), `trusted_account` (the groups
+allowed or denied a role, the account's users), `providers` (one provider pinned per account) and `aliases`
+(keeping deployed children's state across renames). `access.adapter` maps this project's model onto them."""

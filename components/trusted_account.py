@@ -7,6 +7,7 @@ Flat, typed inputs (role ARNs, policy names, group and user names), so any Pulum
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -83,7 +84,7 @@ class AccountUsersArgs:
     memberships: Mapping[str, Sequence[pulumi.Input[str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        repeated = sorted({u for u in self.create_users if list(self.create_users).count(u) > 1})
+        repeated = sorted(user for user, count in Counter(self.create_users).items() if count > 1)
         if repeated:
             raise ValueError(f"users {repeated!r:.80} are listed twice: an IAM user exists once per account")
 
