@@ -4,7 +4,11 @@ Every rule of the pack looks at the same few things (who is trusted, which actio
 conditions), and Pulumi programs write documents in every shape AWS accepts: a JSON string or an object,
 `Statement` as a list or a single object, `Principal`/`Action`/`Resource` as a string or a list. This module
 turns all of them into one normalised form, once per distinct document (parsing is cached on the JSON text),
-so the rules never have to care about shapes and never disagree about them.
+so the rules never have to care about shapes and never disagree about them. On the way it notes what AWS
+would refuse (`problems`), so the validity rule reports it and the other rules skip it.
+
+Size comes first: a document over its AWS limit is measured, never parsed, so a 5 MB policy costs a
+character count, and one nested thousands of levels deep is a problem, not a crash.
 
 Nothing here knows about Pulumi resources; the only Pulumi knowledge is the set of placeholder strings that
 stand for values not known yet during a preview, which a document may carry in any of its fields.
@@ -29,7 +33,10 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
 )
 
+from .text import shown
+
 CURRENT_VERSION = "2012-10-17"
+_VERSIONS = (CURRENT_VERSION, "2008-10-17")
 
 UNKNOWN_VALUES = frozenset(
     {
@@ -47,11 +54,25 @@ _DOCUMENT_ELEMENTS = frozenset({"Version", "Id", "Statement"})
 _STATEMENT_ELEMENTS = frozenset(
     {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
 )
+_PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+_DIGITS = re.compile(r"^\d+$")
+# What IAM accepts as an AWS principal besides "*" and an account ID: an IAM or STS ARN of a 12-digit account,
+# or the unique ID IAM shows in place of a deleted principal (AIDA..., AROA...).
+_PRINCIPAL_ARN = re.compile(r"^arn:aws[a-z-]*:(iam|sts)::(?P<account>[^:]*):(?P<resource>.+)$")
+_UNIQUE_ID = re.compile(r"^A[A-Z0-9]{15,127}$")
+_WHITESPACE = (" ", "\n", "\t", "\r")
 
-# Operators under which a condition pins a key to the literal values listed (no IfExists: a missing key
-# would then satisfy the condition; no ForAllValues: an empty key set would satisfy it).
-_EQUALITY_OPERATORS = frozenset({"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"})
+_OPERATORS = frozenset(
+    operator.lower()
+    for operator in (
+        "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike",
+        "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+        "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals", "DateLessThan",
+        "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress",
+        "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
+    )
+)  # fmt: skip
 
 
 def is_unknown(value: object) -> bool:
@@ -108,6 +129,11 @@ def is_account_id(value: str | None) -> bool:
 def is_wildcard_account(account: str | None) -> bool:
     """An ARN whose account field is a wildcard names every account in AWS."""
     return account is not None and has_wildcard(account)
+
+
+def is_service(value: str) -> bool:
+    """A service principal, written as AWS writes them (`s3.amazonaws.com`, `logs.eu-west-1.amazonaws.com`)."""
+    return value.endswith((".amazonaws.com", ".amazonaws.com.cn")) and "/" not in value and ":" not in value
 
 
 def _text(value: Any) -> str:
@@ -168,7 +194,7 @@ class Statement:
     @property
     def label(self) -> str:
         """How messages name the statement: its Sid when it has one, else its position in the list."""
-        return f'statement "{self.sid}"' if self.sid else f"Statement[{self.index}]"
+        return f"statement {shown(self.sid)}" if self.sid else f"Statement[{self.index}]"
 
     @property
     def allows(self) -> bool:
@@ -189,68 +215,86 @@ class Statement:
             return not listed
         return listed
 
+    def principals_of(self, *kinds: str) -> tuple[str, ...]:
+        """Principal values of the given types (e.g. "Service", "Federated")."""
+        return tuple(value for kind, value in self.principals if kind in kinds)
+
     def aws_principals(self) -> tuple[str, ...]:
         """Values of the `AWS` principal type, with Principal "*" counted as the AWS wildcard it stands for."""
-        return tuple(value for kind, value in self.principals if kind in ("AWS", "*"))
+        return self.principals_of("AWS", "*")
 
     def names_everyone(self) -> bool:
         """Principal "*" or {"AWS": "*"} (alone or in a list): every principal, authenticated or not."""
         return any(value == "*" for value in self.aws_principals())
 
-    def pinned_values(self, keys: frozenset[str]) -> dict[str, tuple[str, ...]]:
-        """Condition keys (lower-case names from `keys`) that this statement pins to literal values.
-
-        Used to recognise wildcards that a condition narrows to fixed organisations, accounts or roles;
-        values still unknown during a preview count as fixed because they are single concrete IDs at apply time.
-        """
-        pinned: dict[str, tuple[str, ...]] = {}
-        for condition in self.conditions:
-            operator = condition.operator_lower.removeprefix("foranyvalue:")
-            if operator not in _EQUALITY_OPERATORS or condition.key_lower not in keys or not condition.values:
-                continue
-            if any(has_wildcard(value) for value in condition.values if not is_unknown(value)):
-                continue
-            pinned[condition.key_lower] = condition.values
-        return pinned
-
 
 @dataclass(frozen=True)
 class PolicyDocument:
-    """A normalised document; `problems` lists what AWS would reject at the document level."""
+    """A normalised document; `problems` lists what AWS would reject at the document level.
+
+    `size` is what AWS counts against its limits (characters without whitespace for IAM, bytes otherwise,
+    see `measure`); an `oversized` document was measured but not parsed, so it has no statements.
+    """
 
     version: Any
     statements: tuple[Statement, ...]
     problems: tuple[str, ...]
     has_unknowns: bool
+    size: int = 0
+    oversized: bool = False
 
     def names_principals(self) -> bool:
         """Documents with a principal are resource-based policies (or trust policies), not identity policies."""
         return any(statement.principal_element for statement in self.statements)
 
-    def parliament_text(self) -> str:
-        """The document as parliament should lint it: normalised, and without what it misjudges.
+    def uses_variables(self) -> bool:
+        """Whether any statement holds a policy variable such as ${aws:username}."""
+        return any(
+            "${" in value
+            for statement in self.statements
+            for value in (*statement.resources, *(v for c in statement.conditions for v in c.values))
+        )
 
-        Sids are dropped because parliament stops analysing a statement whose Sid is not alphanumeric, which is
-        only an IAM rule (bucket policies accept any Sid); the pack checks Sids itself where they matter.
-        Resource-based policies that omit Resource (ECR, for instance, implies the repository) get "*".
-        """
-        statements = []
-        for statement in self.statements:
-            normalised: dict[str, Any] = {"Effect": statement.effect}
-            if statement.action_element:
-                normalised[statement.action_element] = list(statement.actions)
-            normalised[statement.resource_element or "Resource"] = list(statement.resources) or ["*"]
-            if statement.principal_element:
-                normalised[statement.principal_element] = "*"
-            if statement.conditions:
-                block: dict[str, dict[str, Any]] = {}
-                for condition in statement.conditions:
-                    # parliament reads Bool/Null values as scalars and fails on a one-element list
-                    values = condition.values[0] if len(condition.values) == 1 else list(condition.values)
-                    block.setdefault(condition.operator, {})[condition.key] = values
-                normalised["Condition"] = block
-            statements.append(normalised)
-        return json.dumps({"Version": self.version, "Statement": statements})
+
+@dataclass(frozen=True)
+class SizeLimit:
+    """AWS's size limit for one place a document can sit, and how AWS counts it."""
+
+    chars: int
+    what: str  # "a managed policy"
+    counts_whitespace: bool = False  # IAM does not count whitespace; S3 and the other services count bytes
+
+
+def measure(text: str, limit: SizeLimit) -> int:
+    """The document's size as AWS counts it; cheap on megabytes (C-level counting, no parsing)."""
+    if limit.counts_whitespace:
+        return len(text) if text.isascii() else len(text.encode())
+    return len(text) - sum(text.count(space) for space in _WHITESPACE)
+
+
+def _principal_problems(kind: str, value: str) -> list[str]:
+    """What IAM refuses in one principal: unknown types, malformed accounts, wildcards inside an ARN."""
+    if kind not in _PRINCIPAL_TYPES:
+        return [f"principal type {shown(kind)} does not exist; use AWS, Service, Federated or CanonicalUser"]
+    if kind != "AWS" or value == "*" or is_unknown(value) or is_account_id(value) or _UNIQUE_ID.match(value):
+        return []
+    if _DIGITS.match(value):
+        return [f"principal {shown(value)} is not an account ID: account IDs have exactly 12 digits"]
+    match = _PRINCIPAL_ARN.match(value)
+    if match is None:
+        return [f"principal {shown(value)} is neither an account ID nor an IAM ARN"]
+    account = match["account"]
+    if account == "cloudfront":
+        return []  # CloudFront origin access identities live in the pseudo-account "cloudfront"
+    if has_wildcard(value):
+        return [
+            f"principal {shown(value)} holds a wildcard, which IAM refuses in a principal ARN; name the principal, "
+            'or use "*" with a condition such as {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111111111111:role/'
+            'App*"}}'
+        ]
+    if not is_account_id(account):
+        return [f"principal {shown(value)} has account {shown(account)}: account IDs have exactly 12 digits"]
+    return []
 
 
 def _principals(value: Any, element: str, problems: list[str]) -> tuple[tuple[str, str], ...]:
@@ -263,8 +307,23 @@ def _principals(value: Any, element: str, problems: list[str]) -> tuple[tuple[st
         return ()
     pairs: list[tuple[str, str]] = []
     for kind, members in value.items():
-        pairs.extend((kind, member) for member in _strings(members, f"{element}.{kind}", problems))
+        for member in _strings(members, f"{element}.{kind}", problems):
+            problems.extend(_principal_problems(kind, member))
+            pairs.append((kind, member))
     return tuple(pairs)
+
+
+def _operator_problem(operator: str) -> str | None:
+    """AWS refuses a policy whose condition operator it does not know (a typo would otherwise never match)."""
+    name = operator.lower()
+    for prefix in ("foranyvalue:", "forallvalues:"):
+        name = name.removeprefix(prefix)
+    if name == "null" or name.removesuffix("ifexists") in _OPERATORS:
+        return None
+    return (
+        f"condition operator {shown(operator)} does not exist; use an IAM operator such as StringEquals, "
+        "ArnLike, Bool or IpAddress (optionally with IfExists, ForAnyValue: or ForAllValues:)"
+    )
 
 
 def _conditions(value: Any, problems: list[str]) -> tuple[Condition, ...]:
@@ -277,8 +336,11 @@ def _conditions(value: Any, problems: list[str]) -> tuple[Condition, ...]:
     for operator, block in value.items():
         if is_unknown(block):
             continue
+        problem = _operator_problem(operator)
+        if problem:
+            problems.append(problem)
         if not isinstance(block, Mapping):
-            problems.append(f"Condition.{operator} must be an object of condition keys")
+            problems.append(f"Condition.{shown(operator)} must be an object of condition keys")
             continue
         for key, values in block.items():
             items = values if isinstance(values, list) else [values]
@@ -302,11 +364,12 @@ def _statement(index: int, raw: Any) -> Statement:
         return Statement(index, None, None, None, (), None, (), None, (), (), ("a statement must be an object",))
     unknown = sorted(set(raw) - _STATEMENT_ELEMENTS)
     if unknown:
-        problems.append(f"unknown element(s) {', '.join(unknown)} (AWS rejects them; check the spelling)")
+        listed = ", ".join(shown(element) for element in unknown[:5])
+        problems.append(f"unknown element(s) {listed} (AWS rejects them; check the spelling)")
     sid = raw.get("Sid")
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny") and not is_unknown(effect):
-        problems.append(f'Effect must be "Allow" or "Deny" (case-sensitive), not {json.dumps(effect)}')
+        problems.append(f'Effect must be "Allow" or "Deny" (case-sensitive), not {shown(effect)}')
     principal_element = _one_of(raw, "Principal", "NotPrincipal", problems)
     action_element = _one_of(raw, "Action", "NotAction", problems)
     if action_element is None:
@@ -332,37 +395,78 @@ def _invalid(problem: str, text: str = "") -> PolicyDocument:
     return PolicyDocument(None, (), (problem,), is_unknown(text))
 
 
-@functools.lru_cache(maxsize=2048)
+def _version_problem(version: Any, statements: tuple[Statement, ...]) -> str | None:
+    """AWS knows two versions; only 2012-10-17 substitutes policy variables (the older reads them literally)."""
+    if is_unknown(version):
+        return None
+    if version is not None and version not in _VERSIONS:
+        return f'Version is {shown(version)}; AWS only knows "{CURRENT_VERSION}" (and the older "2008-10-17")'
+    if version != CURRENT_VERSION and PolicyDocument(version, statements, (), False).uses_variables():
+        return (
+            f'Version is {shown(version) if version else "missing"}, so policy variables such as ${{aws:username}} '
+            f'are read literally and match nothing; set "Version": "{CURRENT_VERSION}"'
+        )
+    return None
+
+
 def _parse_text(text: str) -> PolicyDocument:
     try:
         raw = json.loads(text)
+    except RecursionError:
+        return _invalid("the document is nested too deeply to be a policy (AWS policies nest a few levels)", text)
     except ValueError as error:
-        return _invalid(f"the document is not valid JSON ({error})", text)
+        return _invalid(f"the document is not valid JSON ({shown(str(error))})", text)
     if not isinstance(raw, Mapping):
         return _invalid("the document must be a JSON object with Version and Statement", text)
     problems: list[str] = []
     unknown = sorted(set(raw) - _DOCUMENT_ELEMENTS)
     if unknown:
-        problems.append(f"unknown top-level element(s) {', '.join(unknown)}; only Version, Id and Statement exist")
-    version = raw.get("Version")
-    if version != CURRENT_VERSION and not is_unknown(version):
-        problems.append(
-            f'Version is {json.dumps(version)}; set "Version": "{CURRENT_VERSION}" '
-            "(older versions do not substitute policy variables such as ${aws:username})"
-        )
+        listed = ", ".join(shown(element) for element in unknown[:5])
+        problems.append(f"unknown top-level element(s) {listed}; only Version, Id and Statement exist")
     body = raw.get("Statement")
     if body is None or body == []:
         problems.append("the document has no Statement")
     items = body if isinstance(body, list) else [] if body is None or is_unknown(body) else [body]
     # A statement that is wholly unknown has nothing to check yet; the others keep their positions for messages.
     statements = tuple(_statement(index, item) for index, item in enumerate(items) if not is_unknown(item))
+    version = raw.get("Version")
+    version_problem = _version_problem(version, statements)
+    if version_problem:
+        problems.insert(0, version_problem)
     return PolicyDocument(version, statements, tuple(problems), is_unknown(text))
 
 
-def parse_document(value: str | Mapping[str, Any]) -> PolicyDocument:
-    """Normalise a document given as JSON text or as an already-decoded object (cached on the JSON text)."""
+def _text_of(value: Any) -> str | PolicyDocument:
+    """JSON text of a document given as text or as an object; an invalid document when it has no JSON text."""
     if isinstance(value, str):
-        return _parse_text(value)
+        return value
     if isinstance(value, Mapping):
-        return _parse_text(json.dumps(value))
-    return _invalid(f"the document must be JSON text or an object, not {type(value).__name__}")
+        try:
+            return json.dumps(value)
+        except RecursionError:
+            return _invalid("the document is nested too deeply to be a policy (AWS policies nest a few levels)")
+        except (TypeError, ValueError) as error:
+            return _invalid(f"the document cannot be written as JSON ({shown(str(error))})")
+    return _invalid(f"the document must be JSON text or an object, not {shown(value)}")
+
+
+def parse_document(value: str | Mapping[str, Any], limit: SizeLimit | None = None) -> PolicyDocument:
+    """Normalise a document given as JSON text or as an already-decoded object (cached on the JSON text).
+
+    With a `limit`, a document over it is measured and refused before any parsing (and never cached).
+    """
+    text = _text_of(value)
+    if isinstance(text, PolicyDocument):
+        return text
+    size = measure(text, limit) if limit else len(text)
+    if limit and size > limit.chars:
+        unit = "bytes" if limit.counts_whitespace else "characters (whitespace not counted)"
+        problem = f"the document is {size:,} {unit}; AWS accepts at most {limit.chars:,} in {limit.what}"
+        return PolicyDocument(None, (), (problem,), is_unknown(text), size, oversized=True)
+    return _sized(text, size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _sized(text: str, size: int) -> PolicyDocument:
+    document = _parse_text(text)
+    return PolicyDocument(document.version, document.statements, document.problems, document.has_unknowns, size)

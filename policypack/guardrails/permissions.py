@@ -1,37 +1,24 @@
-"""What the ones who get in may do: rules on identity policies, and on documents AWS would refuse.
+"""What the ones who get in may do: rules on identity policies.
 
 In the tutorial, developers may assume exactly one role (arn:aws:iam::999999999999:role/UpdateApp) and that
 role may touch exactly one bucket. Full-admin grants and "assume any role" grants undo that design from the
-other side of the trust, and a malformed or misspelled document silently grants nothing or fails the update.
+other side of the trust. Full admin is not only `"Action": "*"`: `iam:*` on every resource, or the right to
+write any role's policy, lets the principal grant itself everything; `iam:PassRole` on every role together
+with the right to start compute (an instance, a function, a task) lets it run code as the account's most
+powerful role. Each of those is reported as what it is, admin-equivalent.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
 
-from pulumi_policy import (
-    EnforcementLevel,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    Severity,
-)
+from pulumi_policy import EnforcementLevel, ReportViolation, ResourceValidationArgs, Severity
 
-from .documents import Statement, arn_account, is_unknown, is_wildcard_account
-from .iam_lint import lint
-from .resources import (
-    DocumentKind,
-    PolicySource,
-    additional_actions_schema,
-    documents_of,
-    known_text,
-    policy_sources,
-)
+from .documents import PolicyDocument, Statement, arn_account, arn_matches, is_unknown, is_wildcard_account
+from .metadata import IAM_GUIDE, guarded
+from .resources import DocumentKind, documents_of, known_text
+from .text import shown
 
-_IAM_KINDS = (DocumentKind.TRUST, DocumentKind.IDENTITY)
-_SID = re.compile(r"^[0-9A-Za-z]*$")
 _RESOURCE_SCOPE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid"})
 USER_PERMISSION_TYPES = frozenset(
     {
@@ -41,23 +28,104 @@ USER_PERMISSION_TYPES = frozenset(
         "aws:iam/userPolicyAttachmentsExclusive:UserPolicyAttachmentsExclusive",
     }
 )
+# Writing a policy of any role, user or group, or a new version of any managed policy: the principal can grant
+# itself everything (the IAM privilege-escalation paths that need nothing else).
+ESCALATION_ACTIONS = {
+    "iam:CreatePolicyVersion": "policy",
+    "iam:SetDefaultPolicyVersion": "policy",
+    "iam:PutRolePolicy": "role",
+    "iam:AttachRolePolicy": "role",
+    "iam:UpdateAssumeRolePolicy": "role",
+    "iam:PutUserPolicy": "user",
+    "iam:AttachUserPolicy": "user",
+    "iam:PutGroupPolicy": "group",
+    "iam:AttachGroupPolicy": "group",
+    "iam:AddUserToGroup": "group",
+}
+# Actions that start compute running with a role passed to it.
+COMPUTE_ACTIONS = (
+    "ec2:RunInstances",
+    "ec2:RequestSpotInstances",
+    "autoscaling:CreateLaunchConfiguration",
+    "lambda:CreateFunction",
+    "lambda:UpdateFunctionConfiguration",
+    "ecs:RunTask",
+    "ecs:StartTask",
+    "ecs:RegisterTaskDefinition",
+    "ecs:CreateService",
+    "batch:SubmitJob",
+    "glue:CreateDevEndpoint",
+    "glue:CreateJob",
+    "cloudformation:CreateStack",
+    "cloudformation:UpdateStack",
+    "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateProcessingJob",
+    "codebuild:CreateProject",
+    "datapipeline:CreatePipeline",
+    "states:CreateStateMachine",
+    "elasticmapreduce:RunJobFlow",
+    "apprunner:CreateService",
+)
+
+
+def _every(kind: str, resource: str) -> bool:
+    """Whether a Resource pattern covers every IAM `kind` (role, user, policy, group) of its account or more."""
+    if resource == "*" or is_wildcard_account(arn_account(resource)):
+        return True
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[2] in ("iam", "*") and arn_matches(parts[5], f"{kind}/guardrails-probe")
+
+
+def _on_every(statement: Statement, kind: str) -> bool:
+    """An Allow reaching every IAM `kind` of the account (NotResource reaches all but a few)."""
+    if statement.resource_element == "NotResource":
+        return True
+    return any(_every(kind, resource) for resource in statement.resources if not is_unknown(resource))
+
+
+def _admin_equivalents(statement: Statement, document: PolicyDocument) -> Iterator[str]:
+    """Why an Allow is admin-equivalent (nothing when it is not)."""
+    if statement.action_element == "NotAction":
+        yield (
+            "allows NotAction: every action of every service except the ones listed, including new ones. List "
+            "the actions the principal needs instead"
+        )
+        return
+    if any(action in ("*", "*:*") for action in statement.actions):
+        yield (
+            'allows Action "*", full administrator access. List the actions the principal needs (the tutorial\'s '
+            "role gets s3:ListBucket, s3:GetObject, ... on one bucket)"
+        )
+        return
+    if statement.covers_action("iam:*") and _on_every(statement, "role"):
+        yield "allows iam:* on every IAM resource: the principal can attach AdministratorAccess to itself"
+        return
+    for action, kind in ESCALATION_ACTIONS.items():
+        if statement.covers_action(action) and _on_every(statement, kind):
+            yield (
+                f"allows {action} on every {kind}: the principal can grant itself any permission "
+                f"(admin-equivalent). Name the {kind}s it may change"
+            )
+            return
+    if statement.covers_action("iam:PassRole") and _on_every(statement, "role"):
+        compute = next(
+            (a for a in COMPUTE_ACTIONS for s in document.statements if s.allows and s.covers_action(a)), None
+        )
+        if compute:
+            yield (
+                f"allows iam:PassRole on every role together with {compute}: the principal can run code as any "
+                "role of the account, an administrator's included (admin-equivalent). Pass only named roles, "
+                "e.g. arn:aws:iam::111111111111:role/app-runtime"
+            )
 
 
 def check_full_admin(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule iam-no-full-admin: see the policy description."""
     for source, statement in documents_of(args.resource_type, args.props, (DocumentKind.IDENTITY,)):
-        if not statement.allows:
-            continue
-        if statement.action_element == "NotAction":
-            report_violation(
-                f"{source.where(statement)} allows NotAction: every action of every service except the ones "
-                "listed, including new ones. List the actions the principal needs instead."
-            )
-        elif any(action in ("*", "*:*") for action in statement.actions):
-            report_violation(
-                f'{source.where(statement)} allows Action "*", full administrator access. List the actions the '
-                "principal needs (the tutorial's role gets s3:ListBucket, s3:GetObject, ... on one bucket)."
-            )
+        if statement.allows:
+            for problem in _admin_equivalents(statement, source.document):
+                report_violation(f"{source.where(statement)} {problem}.")
 
 
 def _any_role(resource: str) -> bool:
@@ -65,83 +133,39 @@ def _any_role(resource: str) -> bool:
     return resource == "*" or is_wildcard_account(arn_account(resource))
 
 
+def _resource_scoped(statement: Statement) -> bool:
+    """Narrowed by aws:ResourceAccount / aws:ResourceOrgID to fixed accounts or organisations."""
+    return any(
+        condition.key_lower in _RESOURCE_SCOPE_KEYS
+        and condition.operator_lower in ("stringequals", "stringlike")
+        and condition.values
+        and not any("*" in value for value in condition.values)
+        for condition in statement.conditions
+    )
+
+
 def check_assume_any_role(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule iam-no-assume-any-role: see the policy description."""
     for source, statement in documents_of(args.resource_type, args.props, (DocumentKind.IDENTITY,)):
-        if not statement.allows or not statement.covers_action("sts:AssumeRole"):
+        if not statement.allows or not statement.covers_action("sts:AssumeRole") or _resource_scoped(statement):
             continue
-        if statement.pinned_values(_RESOURCE_SCOPE_KEYS):
-            continue  # narrowed by aws:ResourceAccount / aws:ResourceOrgID to fixed accounts or organisations
         if statement.resource_element == "NotResource":
             wide = ["NotResource"]
         else:
-            wide = [
-                f'"{resource}"' for resource in statement.resources if not is_unknown(resource) and _any_role(resource)
-            ]
+            wide = [shown(r) for r in statement.resources if not is_unknown(r) and _any_role(r)]
         if wide:
             report_violation(
-                f"{source.where(statement)} allows sts:AssumeRole on {', '.join(wide)}: any role, in any account, "
-                "that trusts this account. List the role ARNs, e.g. arn:aws:iam::999999999999:role/UpdateApp."
+                f"{source.where(statement)} allows sts:AssumeRole on {', '.join(wide[:3])}: any role, in any "
+                "account, that trusts this account. List the role ARNs, e.g. arn:aws:iam::999999999999:role/UpdateApp."
             )
-
-
-def _kind_problems(kind: DocumentKind, statement: Statement) -> Iterator[str]:
-    """What AWS rejects in a statement because of where the document sits."""
-    if kind is DocumentKind.TRUST:
-        if statement.principal_element is None:
-            yield "a trust policy statement needs a Principal (who may assume the role)"
-        if statement.resource_element:
-            yield f"a trust policy cannot have {statement.resource_element}: the role itself is the resource"
-    elif kind is DocumentKind.IDENTITY:
-        if statement.principal_element:
-            yield (
-                f"an identity policy cannot have {statement.principal_element}: it applies to whoever it is "
-                "attached to. Move the principal to the role's trust policy or the resource's policy"
-            )
-        if statement.resource_element is None:
-            yield "an identity policy statement needs Resource or NotResource"
-    elif statement.principal_element is None:
-        yield "a resource-based policy statement needs Principal or NotPrincipal"
-    if kind in _IAM_KINDS and statement.sid and not _SID.match(statement.sid):
-        yield f'IAM only accepts letters and digits in a Sid, not "{statement.sid}"'
-
-
-def _structure_problems(source: PolicySource) -> Iterator[str]:
-    document = source.document
-    for problem in document.problems:
-        yield f"{source.property}: {problem}"
-    for statement in document.statements:
-        for problem in (*statement.problems, *_kind_problems(source.kind, statement)):
-            yield f"{source.where(statement)}: {problem}"
-    if source.kind in _IAM_KINDS:
-        counts = Counter(statement.sid for statement in document.statements if statement.sid)
-        for sid, count in sorted(counts.items()):
-            if count > 1:
-                yield f'{source.property}: Sid "{sid}" is used by {count} statements; IAM requires unique Sids'
-
-
-def check_document_valid(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    """Rule iam-policy-document-valid: see the policy description."""
-    extra = tuple(str(action) for action in args.get_config().get("additionalActions") or ())
-    for source in policy_sources(args.resource_type, args.props):
-        problems = list(_structure_problems(source))
-        for problem in problems:
-            report_violation(f"{problem}.")
-        # parliament needs a well-formed document, knows nothing of trust policies (rule iam-trust-actions-valid
-        # covers their actions) and would misread placeholders for values unknown during a preview.
-        if problems or source.kind is DocumentKind.TRUST or source.document.has_unknowns:
-            continue
-        for finding in lint(source.document.parliament_text(), extra):
-            statement = source.document.statements[finding.statement_index]
-            report_violation(f"{source.where(statement)}: {finding.message}.")
 
 
 def check_user_permissions(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule iam-no-user-inline-policies: see the policy description."""
     if args.resource_type not in USER_PERMISSION_TYPES:
         return
-    user = known_text(args.props, "user")
-    who = f'user "{user}"' if user else "an IAM user"
+    user = known_text(args.props, "user") or known_text(args.props, "userName")
+    who = f"user {shown(user)}" if user else "an IAM user"
     report_violation(
         f"{args.resource_type.rsplit(':', 1)[-1]} gives {who} permissions directly. Add the user to an "
         "aws.iam.Group that holds the policy (as the tutorial does for developers), or let them assume a role."
@@ -149,17 +173,23 @@ def check_user_permissions(args: ResourceValidationArgs, report_violation: Repor
 
 
 POLICIES = [
-    ResourceValidationPolicy(
+    guarded(
         name="iam-no-full-admin",
         description=(
-            'Checks that identity policies do not grant every action: no Allow with Action "*" or "*:*", '
-            "and no Allow with NotAction."
+            'Checks that identity policies grant nothing admin-equivalent: no Allow with Action "*" or NotAction, '
+            "iam:* or policy-writing IAM actions on every role, user, group or policy, or iam:PassRole on every "
+            "role together with an action that starts compute (ec2:RunInstances, lambda:CreateFunction, ...)."
         ),
         validate=check_full_admin,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.CRITICAL,
+        remediation_steps=(
+            "List the actions the principal needs on the resources it needs; pass only named roles with "
+            "iam:PassRole; keep IAM administration to a few named roles."
+        ),
+        url=f"{IAM_GUIDE}/best-practices.html#grant-least-privilege",
     ),
-    ResourceValidationPolicy(
+    guarded(
         name="iam-no-assume-any-role",
         description=(
             "Checks that identity policies do not allow sts:AssumeRole (directly or through sts:*, sts:Assume* "
@@ -168,20 +198,10 @@ POLICIES = [
         validate=check_assume_any_role,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
+        remediation_steps="List the ARNs of the roles the principal may assume.",
+        url=f"{IAM_GUIDE}/tutorial_cross-account-with-roles.html",
     ),
-    ResourceValidationPolicy(
-        name="iam-policy-document-valid",
-        description=(
-            "Checks that policy documents are valid: JSON, Version 2012-10-17, Effect Allow or Deny, Action or "
-            "NotAction in every statement, elements where AWS accepts them, known actions and well-formed "
-            "resource ARNs (action and ARN knowledge from parliament)."
-        ),
-        validate=check_document_valid,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        severity=Severity.MEDIUM,
-        config_schema=additional_actions_schema("Actions to accept although parliament does not know them."),
-    ),
-    ResourceValidationPolicy(
+    guarded(
         name="iam-no-user-inline-policies",
         description=(
             "Checks that permissions are not attached to IAM users (UserPolicy, UserPolicyAttachment and their "
@@ -190,5 +210,7 @@ POLICIES = [
         validate=check_user_permissions,
         enforcement_level=EnforcementLevel.ADVISORY,
         severity=Severity.LOW,
+        remediation_steps="Attach the policy to a group the user belongs to, or to a role the user assumes.",
+        url=f"{IAM_GUIDE}/best-practices.html#use-groups-for-permissions",
     ),
 ]

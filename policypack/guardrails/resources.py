@@ -5,6 +5,11 @@ pulumi_policy hands properties to a rule through a proxy that raises UnknownValu
 value is read. Letting that escape would turn the whole rule into a "can't run during preview" note for the
 resource; instead each property is read on its own here, and an unknown one is skipped (the rule runs again
 on `pulumi up`, when the value is known) while the rest of the resource is still checked.
+
+Documents live in more places than `policy`: a Glacier vault's `accessPolicy`, an OpenSearch domain's
+`accessPolicies`, CodeArtifact's `policyDocument`; and some resources grant access through plain fields (a
+Lambda permission's `principal`, a RAM principal association). Those fields are turned into the one statement
+AWS itself stores for them, so every rule on principals reads them like any other resource policy.
 """
 
 from __future__ import annotations
@@ -18,29 +23,57 @@ from typing import Any
 from pulumi_policy import PolicyConfigSchema, PolicyProviderResource
 from pulumi_policy.proxy import UnknownValueError
 
-from .documents import UNKNOWN_VALUES, PolicyDocument, Statement, is_unknown, parse_document
+from .documents import (
+    UNKNOWN_VALUES,
+    PolicyDocument,
+    SizeLimit,
+    Statement,
+    is_service,
+    is_unknown,
+    parse_document,
+)
+from .runtime import memo
+from .text import shown
 
 AWS_PROVIDER_TYPE = "pulumi:providers:aws"
 ROLE_TYPE = "aws:iam/role:Role"
-IDENTITY_POLICY_TYPES = frozenset(
-    {
-        "aws:iam/policy:Policy",
-        "aws:iam/rolePolicy:RolePolicy",
-        "aws:iam/groupPolicy:GroupPolicy",
-        "aws:iam/userPolicy:UserPolicy",
-    }
-)
+MANAGED_POLICY_TYPE = "aws:iam/policy:Policy"
+IDENTITY_LIMITS = {
+    MANAGED_POLICY_TYPE: SizeLimit(6_144, "a managed policy"),
+    "aws:iam/rolePolicy:RolePolicy": SizeLimit(10_240, "a role's inline policies"),
+    "aws:iam/groupPolicy:GroupPolicy": SizeLimit(5_120, "a group's inline policies"),
+    "aws:iam/userPolicy:UserPolicy": SizeLimit(2_048, "a user's inline policies"),
+}
+IDENTITY_POLICY_TYPES = frozenset(IDENTITY_LIMITS)
+ROLE_INLINE_LIMIT = IDENTITY_LIMITS["aws:iam/rolePolicy:RolePolicy"]
+# A trust policy may hold 2,048 characters by default and 4,096 with a quota increase: documents are parsed up to
+# the hard maximum, and the validity rule compares them with the organisation's configured quota.
+TRUST_LIMIT = SizeLimit(4_096, "a role trust policy (2,048 by default, 4,096 with a quota increase)")
 BUCKET_TYPES = frozenset({"aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"})
 BUCKET_POLICY_TYPE = "aws:s3/bucketPolicy:BucketPolicy"
-# Resource types whose `policy` is always a resource-based policy, so a document that cannot be read is
-# reported instead of being taken for some other kind of `policy` property.
-RESOURCE_POLICY_TYPES = BUCKET_TYPES | {
-    BUCKET_POLICY_TYPE,
-    "aws:sqs/queuePolicy:QueuePolicy",
-    "aws:sns/topicPolicy:TopicPolicy",
-    "aws:kms/key:Key",
-    "aws:ecr/repositoryPolicy:RepositoryPolicy",
+_BUCKET_LIMIT = SizeLimit(20_480, "a bucket policy", counts_whitespace=True)
+# The largest resource policy any service accepts (KMS key policies, 32 KB) is well under this: a bigger
+# document is refused without being parsed, whatever resource holds it.
+_ANY_RESOURCE_LIMIT = SizeLimit(65_536, "any resource policy (the largest, KMS key policies, take 32 KB)",
+                                counts_whitespace=True)
+# Resource types whose documents are always resource-based policies, so a document that cannot be read is
+# reported instead of being taken for some other kind of property; with their limits.
+RESOURCE_POLICY_LIMITS = {
+    **dict.fromkeys(BUCKET_TYPES | {BUCKET_POLICY_TYPE}, _BUCKET_LIMIT),
+    "aws:kms/key:Key": SizeLimit(32_768, "a KMS key policy", counts_whitespace=True),
+    "aws:kms/replicaKey:ReplicaKey": SizeLimit(32_768, "a KMS key policy", counts_whitespace=True),
+    "aws:sns/topicPolicy:TopicPolicy": SizeLimit(30_720, "an SNS topic policy", counts_whitespace=True),
+    "aws:sqs/queuePolicy:QueuePolicy": _ANY_RESOURCE_LIMIT,
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": _ANY_RESOURCE_LIMIT,
+    "aws:secretsmanager/secretPolicy:SecretPolicy": SizeLimit(20_480, "a secret's policy", counts_whitespace=True),
+    "aws:glacier/vault:Vault": SizeLimit(20_480, "a Glacier vault access policy", counts_whitespace=True),
+    "aws:glacier/vaultLock:VaultLock": SizeLimit(20_480, "a Glacier vault lock policy", counts_whitespace=True),
+    "aws:opensearch/domain:Domain": _ANY_RESOURCE_LIMIT,
+    "aws:opensearch/domainPolicy:DomainPolicy": _ANY_RESOURCE_LIMIT,
+    "aws:elasticsearch/domain:Domain": _ANY_RESOURCE_LIMIT,
+    "aws:elasticsearch/domainPolicy:DomainPolicy": _ANY_RESOURCE_LIMIT,
 }
+_DOCUMENT_PROPERTIES = ("policy", "assumeRolePolicy", "accessPolicy", "accessPolicies", "policyDocument")
 
 
 class _Unknown:
@@ -90,6 +123,19 @@ def known_text(props: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value and not is_unknown(value) else None
 
 
+def known_texts(props: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """A list-of-strings property's known members (a string holding a JSON list is read as that list)."""
+    value = read(props, key)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.startswith("[") else [value]
+        except ValueError:
+            value = [value]
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str) and item and not is_unknown(item))
+
+
 class DocumentKind(Enum):
     """The three places a policy document can sit; each rule applies to some of them."""
 
@@ -100,45 +146,128 @@ class DocumentKind(Enum):
 
 @dataclass(frozen=True)
 class PolicySource:
-    """One document of a resource, with the property it came from so messages can point at it."""
+    """One document of a resource, with the property it came from so messages can point at it.
+
+    `label` names a statement built from plain fields (a Lambda permission), which has no position to quote.
+    """
 
     kind: DocumentKind
     property: str
     document: PolicyDocument
+    label: str | None = None
 
     def where(self, statement: Statement) -> str:
-        return f"{statement.label} of {self.property}"
+        return self.label or f"{statement.label} of {self.property}"
 
 
-def _source(kind: DocumentKind, prop: str, value: Any) -> PolicySource | None:
-    if value is None or value is UNKNOWN or value == "":
+def _source(kind: DocumentKind, prop: str, value: Any, limit: SizeLimit | None) -> PolicySource | None:
+    if value is None or value is UNKNOWN:
         return None
-    return PolicySource(kind, prop, parse_document(value))
+    if isinstance(value, str) and not value.strip():
+        what = "who may assume the role" if kind is DocumentKind.TRUST else "what it allows or denies"
+        problem = f"{prop} is empty: it must be a document saying {what}"
+        return PolicySource(kind, prop, PolicyDocument(None, (), (problem,), False))
+    return PolicySource(kind, prop, parse_document(value, limit))
+
+
+def _role_sources(props: Mapping[str, Any]) -> list[PolicySource | None]:
+    trust = read(props, "assumeRolePolicy")
+    sources = [
+        _source(DocumentKind.TRUST, "assumeRolePolicy", "" if trust is None else trust, TRUST_LIMIT),
+    ]
+    inline = read(props, "inlinePolicies")
+    for index, item in enumerate(inline if isinstance(inline, list) else []):
+        if isinstance(item, Mapping):
+            prop = f"inlinePolicies[{index}].policy"
+            sources.append(_source(DocumentKind.IDENTITY, prop, item.get("policy"), ROLE_INLINE_LIMIT))
+    return sources
+
+
+def _principal_statement(principal: str, action: Any, conditions: Mapping[str, Mapping[str, Any]]) -> str:
+    """The statement AWS stores for a grant written as fields (as `GetPolicy` shows a Lambda permission)."""
+    kind = "Service" if is_service(principal) else "AWS"
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {kind: principal}, "Action": action or "*"}
+    if conditions:
+        statement["Condition"] = conditions
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def _field_condition(props: Mapping[str, Any], fields: Mapping[str, tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    """Condition block for the narrowing fields that are set (operator and key as AWS writes them)."""
+    block: dict[str, dict[str, Any]] = {}
+    for field, (operator, key) in fields.items():
+        value = read(props, field)
+        if value is UNKNOWN:
+            value = next(iter(UNKNOWN_VALUES))
+        if isinstance(value, str) and value:
+            block.setdefault(operator, {})[key] = value
+    return block
+
+
+# Resources that grant access through fields: the principal field, the action (or the field holding it), and
+# the fields that narrow the grant, as the condition AWS adds for each.
+_SOURCE_ARN = ("ArnLike", "AWS:SourceArn")
+_SOURCE_ACCOUNT = ("StringEquals", "AWS:SourceAccount")
+_ORG_ID = ("StringEquals", "aws:PrincipalOrgID")
+_PRINCIPAL_FIELDS: dict[str, tuple[str, str, dict[str, tuple[str, str]]]] = {
+    "aws:lambda/permission:Permission": (
+        "principal", "@action", {"sourceArn": _SOURCE_ARN, "sourceAccount": _SOURCE_ACCOUNT, "principalOrgId": _ORG_ID}
+    ),
+    "aws:lambda/layerVersionPermission:LayerVersionPermission": (
+        "principal", "@action", {"organizationId": _ORG_ID}
+    ),
+    "aws:ram/principalAssociation:PrincipalAssociation": ("principal", "ram:*", {}),
+    "aws:ec2/amiLaunchPermission:AmiLaunchPermission": ("accountId", "ec2:RunInstances", {}),
+    "aws:ebs/snapshotCreateVolumePermission:SnapshotCreateVolumePermission": ("accountId", "ec2:CreateVolume", {}),
+}  # fmt: skip
+
+
+def _field_sources(resource_type: str, props: Mapping[str, Any]) -> list[PolicySource | None]:
+    principal_field, action, narrowing = _PRINCIPAL_FIELDS[resource_type]
+    principal = known_text(props, principal_field)
+    if resource_type == "aws:ec2/amiLaunchPermission:AmiLaunchPermission" and known_text(props, "group") == "all":
+        principal, principal_field = "*", "group"  # launch permission for everyone: a public AMI
+    if principal is None or principal.startswith("arn:aws:organizations:"):
+        return []  # unknown yet, or an organisation / organisational unit, which is what sharing should name
+    if action.startswith("@"):
+        action = known_text(props, action[1:])
+    text = _principal_statement(principal, action, _field_condition(props, narrowing))
+    label = f"the {resource_type.rsplit(':', 1)[-1]} ({principal_field} {shown(principal)})"
+    return [PolicySource(DocumentKind.RESOURCE, principal_field, parse_document(text), label)]
+
+
+def _other_sources(resource_type: str, props: Mapping[str, Any]) -> list[PolicySource | None]:
+    """Documents of any other AWS resource: resource policies when the type holds one or they name principals."""
+    limit = RESOURCE_POLICY_LIMITS.get(resource_type)
+    sources: list[PolicySource | None] = []
+    for prop in _DOCUMENT_PROPERTIES:
+        source = _source(DocumentKind.RESOURCE, prop, read(props, prop), limit or _ANY_RESOURCE_LIMIT)
+        if source and (limit or source.document.names_principals() or source.document.oversized):
+            sources.append(source)
+    return sources
+
+
+def _policy_sources(resource_type: str, props: Mapping[str, Any]) -> tuple[PolicySource, ...]:
+    if not resource_type.startswith("aws:"):
+        return ()
+    if resource_type == ROLE_TYPE:
+        sources = _role_sources(props)
+    elif resource_type in IDENTITY_LIMITS:
+        sources = [_source(DocumentKind.IDENTITY, "policy", read(props, "policy"), IDENTITY_LIMITS[resource_type])]
+    elif resource_type in _PRINCIPAL_FIELDS:
+        sources = _field_sources(resource_type, props)
+    else:
+        sources = _other_sources(resource_type, props)
+    return tuple(source for source in sources if source is not None and not _wholly_unknown(source))
 
 
 def policy_sources(resource_type: str, props: Mapping[str, Any]) -> tuple[PolicySource, ...]:
     """Every policy document a resource carries, classified as trust, identity or resource policy.
 
-    Any AWS resource's `policy`/`assumeRolePolicy` that names a principal counts as a resource policy, so
-    rules also cover services this module does not list (SQS, SNS, KMS, ECR, Secrets Manager, ...).
+    Any AWS resource's document that names a principal counts as a resource policy, so rules also cover
+    services this module does not list (SQS, SNS, ECR, Secrets Manager, ...). Computed once per call.
     """
-    if not resource_type.startswith("aws:"):
-        return ()
-    sources: list[PolicySource | None] = []
-    if resource_type == ROLE_TYPE:
-        sources.append(_source(DocumentKind.TRUST, "assumeRolePolicy", read(props, "assumeRolePolicy")))
-        inline = read(props, "inlinePolicies")
-        for index, item in enumerate(inline if isinstance(inline, list) else []):
-            if isinstance(item, Mapping):
-                sources.append(_source(DocumentKind.IDENTITY, f"inlinePolicies[{index}].policy", item.get("policy")))
-    elif resource_type in IDENTITY_POLICY_TYPES:
-        sources.append(_source(DocumentKind.IDENTITY, "policy", read(props, "policy")))
-    else:
-        for prop in ("policy", "assumeRolePolicy"):
-            source = _source(DocumentKind.RESOURCE, prop, read(props, prop))
-            if source and (resource_type in RESOURCE_POLICY_TYPES or source.document.names_principals()):
-                sources.append(source)
-    return tuple(source for source in sources if source is not None and not _wholly_unknown(source))
+    return memo(props, "policy_sources", lambda: _policy_sources(resource_type, props))
 
 
 def _wholly_unknown(source: PolicySource) -> bool:
@@ -184,6 +313,11 @@ def stack_account(provider: PolicyProviderResource | None) -> str | None:
     return accounts[0] if accounts is not UNKNOWN and len(accounts) == 1 else None
 
 
+def allowlist(config: Mapping[str, Any]) -> frozenset[str]:
+    """The organisation's allowlisted accounts from a policy's config (empty: not configured)."""
+    return frozenset(str(account) for account in config.get("allowedAccountIds") or ())
+
+
 def urn_name(urn: str) -> str:
     """The resource name at the end of a URN (urn:pulumi:stack::project::type::name)."""
     return urn.rsplit("::", 1)[-1]
@@ -192,11 +326,6 @@ def urn_name(urn: str) -> str:
 def provider_name(provider: PolicyProviderResource) -> str:
     """A provider's resource name; older engines leave `name` empty, the URN always ends with it."""
     return provider.name or urn_name(provider.urn)
-
-
-def is_default_provider(provider: PolicyProviderResource) -> bool:
-    """The engine names the providers it creates implicitly default, default_7_51_1, ..."""
-    return provider_name(provider).startswith("default")
 
 
 def additional_actions_schema(description: str) -> PolicyConfigSchema:

@@ -1,12 +1,19 @@
-"""The data behind the door: rules on S3 buckets that carry a policy.
+"""The data behind the door: rules on S3 buckets that carry a policy or an ACL.
 
 The tutorial's role exists to reach the bucket productionapp. Its bucket policy refuses every request that
 does not use TLS, and a public access block makes sure no later policy edit or ACL can open the bucket to
-the internet, whatever the trust policy of any role says.
+the internet, whatever the trust policy of any role says. A public-read ACL is the older way to open a bucket
+and needs the same block.
+
+Two fixes are mechanical, so the pack can make them (pulumi-policy's `remediate`), but only where the
+organisation asks for it: a policy's remediation runs when its configured enforcement level is `remediate`,
+which no policy has by default. `s3-bucket-tls-only` then appends AWS's TLS-only statement to the bucket
+policy, and `s3-public-access-block-complete` turns the four settings of a public access block on.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,13 +22,12 @@ from pulumi_policy import (
     PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
-    ResourceValidationPolicy,
     Severity,
     StackValidationArgs,
-    StackValidationPolicy,
 )
 
 from .documents import Statement, arn_matches, is_unknown
+from .metadata import S3_GUIDE, guarded, guarded_stack
 from .resources import (
     BUCKET_POLICY_TYPE,
     BUCKET_TYPES,
@@ -35,7 +41,12 @@ from .resources import (
 
 BUCKET_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
+BLOCK_TYPES = frozenset({BUCKET_PUBLIC_ACCESS_BLOCK_TYPE, ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE})
+BUCKET_ACL_TYPE = "aws:s3/bucketAclV2:BucketAclV2"
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticated-read"})
+_PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers",
+                  "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 _PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 
 
@@ -74,21 +85,86 @@ def _denies_insecure_transport(statement: Statement, bucket: str | None) -> bool
     return insecure and _covers_bucket_and_objects(statement, bucket)
 
 
+def tls_statement(bucket: str) -> dict[str, Any]:
+    """AWS's statement refusing every request to the bucket and its objects that does not use TLS."""
+    return {
+        "Sid": "RestrictToTLSRequestsOnly",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _without_tls(args: ResourceValidationArgs) -> list[PolicySource]:
+    """The bucket policies of the resource that lack the TLS-only statement."""
+    bucket = known_text(args.props, "bucket")
+    return [
+        source
+        for source in _bucket_policies(args.resource_type, args.props)
+        if source.document.statements
+        and not any(_denies_insecure_transport(statement, bucket) for statement in source.document.statements)
+    ]
+
+
 def check_tls_only(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule s3-bucket-tls-only: see the policy description."""
-    bucket = known_text(args.props, "bucket")
-    for source in _bucket_policies(args.resource_type, args.props):
-        if not source.document.statements or any(
-            _denies_insecure_transport(statement, bucket) for statement in source.document.statements
-        ):
-            continue
-        target = bucket or "BUCKET"
+    target = known_text(args.props, "bucket") or "BUCKET"
+    for source in _without_tls(args):
         report_violation(
             f"{source.property} has no statement denying requests without TLS to the bucket and its objects. Add "
-            '{"Sid": "RestrictToTLSRequestsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*", '
-            f'"Resource": ["arn:aws:s3:::{target}", "arn:aws:s3:::{target}/*"], '
-            '"Condition": {"Bool": {"aws:SecureTransport": "false"}}}.'
+            f"{json.dumps(tls_statement(target))}."
         )
+
+
+def add_tls_statement(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+    """Remediation of s3-bucket-tls-only: append the TLS-only statement to a known policy of a known bucket."""
+    bucket = known_text(args.props, "bucket")
+    policy = read(args.props, "policy")
+    if not bucket or not _without_tls(args) or not isinstance(policy, str | Mapping) or is_unknown(json.dumps(policy)):
+        return None
+    document = json.loads(policy) if isinstance(policy, str) else dict(policy)
+    statements = document.get("Statement")
+    document["Statement"] = [*(statements if isinstance(statements, list) else [statements]), tls_statement(bucket)]
+    props = args.props
+    props["policy"] = json.dumps(document) if isinstance(policy, str) else document  # type: ignore[index]
+    return props
+
+
+def _unset_flags(block: PolicyResource | ResourceValidationArgs) -> list[str]:
+    """Settings not (yet) true; an unknown value is given the benefit of the doubt until the update."""
+    return [flag for flag in PUBLIC_ACCESS_FLAGS if read(block.props, flag) not in (True, UNKNOWN)]
+
+
+def check_block_complete(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Rule s3-public-access-block-complete: see the policy description."""
+    if args.resource_type in BLOCK_TYPES and _unset_flags(args):
+        report_violation(
+            f"the public access block leaves {', '.join(_unset_flags(args))} off, so a policy or ACL can still "
+            "make the bucket public. Set all four settings to true."
+        )
+
+
+def turn_block_on(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+    """Remediation of s3-public-access-block-complete: the four settings true."""
+    if args.resource_type not in BLOCK_TYPES or not _unset_flags(args):
+        return None
+    props = args.props
+    for flag in PUBLIC_ACCESS_FLAGS:
+        props[flag] = True  # type: ignore[index]
+    return props
+
+
+def _public_acl(resource: PolicyResource) -> str | None:
+    """The public canned ACL or grantee of a bucket or bucket ACL resource, or None."""
+    if resource.resource_type not in BUCKET_TYPES and resource.resource_type != BUCKET_ACL_TYPE:
+        return None
+    acl = known_text(resource.props, "acl")
+    if acl in PUBLIC_CANNED_ACLS:
+        return f'ACL "{acl}"'
+    grants = json.dumps([read(resource.props, "grants"), read(resource.props, "accessControlPolicy")], default=str)
+    return next((f"a grant to {group.rsplit('/', 1)[-1]}" for group in _PUBLIC_GROUPS if group in grants), None)
 
 
 def _bucket_keys(resource: PolicyResource) -> set[str]:
@@ -113,14 +189,16 @@ def _names(resource: PolicyResource) -> set[str]:
     return {name} if name else set()
 
 
-def _unset_flags(block: PolicyResource) -> list[str]:
-    """Settings not (yet) true; an unknown value is given the benefit of the doubt until the update."""
-    return [flag for flag in PUBLIC_ACCESS_FLAGS if read(block.props, flag) not in (True, UNKNOWN)]
-
-
 def _provider_urn(resource: PolicyResource) -> str | None:
     """An account-level block covers the buckets created through the same provider, i.e. in the same account."""
     return resource.provider.urn if resource.provider else None
+
+
+def _opening(resource: PolicyResource) -> str | None:
+    """What could make the resource's bucket public: its bucket policy or a public ACL."""
+    if _bucket_policies(resource.resource_type, resource.props):
+        return "a bucket policy"
+    return _public_acl(resource)
 
 
 def check_public_access_blocked(args: StackValidationArgs, report_violation: ReportViolation) -> None:
@@ -132,7 +210,8 @@ def check_public_access_blocked(args: StackValidationArgs, report_violation: Rep
         if r.resource_type == ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE and not _unset_flags(r)
     }
     for resource in args.resources:
-        if not _bucket_policies(resource.resource_type, resource.props):
+        opening = _opening(resource)
+        if not opening:
             continue
         keys = _bucket_keys(resource)
         if not keys or _provider_urn(resource) in account_blocked:
@@ -147,31 +226,59 @@ def check_public_access_blocked(args: StackValidationArgs, report_violation: Rep
         else:
             problem = "no BucketPublicAccessBlock in the stack covers it"
         report_violation(
-            f'bucket "{name}" has a bucket policy but {problem}. Add an aws.s3.BucketPublicAccessBlock for the '
+            f'bucket "{name}" has {opening} but {problem}. Add an aws.s3.BucketPublicAccessBlock for the '
             f"bucket with {', '.join(PUBLIC_ACCESS_FLAGS)} all true, so no policy or ACL can make it public.",
             resource.urn,
         )
 
 
 POLICIES = [
-    ResourceValidationPolicy(
+    guarded(
         name="s3-bucket-tls-only",
         description=(
             "Checks that bucket policies deny every request made without TLS (a Deny on aws:SecureTransport "
             "false for everyone, every S3 action, the bucket and its objects)."
         ),
         validate=check_tls_only,
+        remediate=add_tls_statement,
         enforcement_level=EnforcementLevel.ADVISORY,
         severity=Severity.MEDIUM,
+        remediation_steps=(
+            "Append AWS's RestrictToTLSRequestsOnly statement to the bucket policy (set this policy's "
+            'enforcementLevel to "remediate" to let the pack do it).'
+        ),
+        url=f"{S3_GUIDE}/security-best-practices.html",
     ),
-    StackValidationPolicy(
+    guarded(
+        name="s3-public-access-block-complete",
+        description=(
+            "Checks that every BucketPublicAccessBlock and AccountPublicAccessBlock sets blockPublicAcls, "
+            "blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets to true."
+        ),
+        validate=check_block_complete,
+        remediate=turn_block_on,
+        enforcement_level=EnforcementLevel.ADVISORY,
+        severity=Severity.MEDIUM,
+        remediation_steps=(
+            'Set the four settings to true (set this policy\'s enforcementLevel to "remediate" to let the pack '
+            "do it)."
+        ),
+        url=f"{S3_GUIDE}/access-control-block-public-access.html",
+    ),
+    guarded_stack(
         name="s3-bucket-public-access-blocked",
         description=(
-            "Checks that every bucket with a policy in the stack also has a BucketPublicAccessBlock with "
-            "blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true."
+            "Checks that every bucket with a policy or a public ACL in the stack also has a "
+            "BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and "
+            "restrictPublicBuckets all true (or the account has an AccountPublicAccessBlock)."
         ),
         validate=check_public_access_blocked,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
+        remediation_steps=(
+            "Add an aws.s3.BucketPublicAccessBlock for the bucket with the four settings true, or an "
+            "aws.s3.AccountPublicAccessBlock for the account."
+        ),
+        url=f"{S3_GUIDE}/access-control-block-public-access.html",
     ),
 ]

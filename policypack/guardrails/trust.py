@@ -16,20 +16,25 @@ from pulumi_policy import (
     PolicyConfigSchema,
     ReportViolation,
     ResourceValidationArgs,
-    ResourceValidationPolicy,
     Severity,
 )
 
-from .documents import Statement, arn_account, is_account_id, is_unknown, is_wildcard_account, principal_account
-from .resources import ROLE_TYPE, DocumentKind, additional_actions_schema, documents_of, read, stack_account
+from .documents import Statement, is_account_id, is_unknown, is_wildcard_account, principal_account
+from .metadata import IAM_GUIDE, guarded
+from .narrowing import narrowing
+from .resources import (
+    ROLE_TYPE,
+    DocumentKind,
+    PolicySource,
+    additional_actions_schema,
+    allowlist,
+    documents_of,
+    read,
+    stack_account,
+)
+from .text import shown
 
 _TRUSTING = (DocumentKind.TRUST, DocumentKind.RESOURCE)
-
-# Condition keys that narrow a wildcard principal to known organisations, accounts or roles.
-_ORG_KEY = "aws:principalorgid"
-_ACCOUNT_KEYS = frozenset({"aws:principalaccount", "aws:sourceaccount"})
-_ARN_KEY = "aws:principalarn"
-_NARROWING_KEYS = _ACCOUNT_KEYS | {_ORG_KEY, _ARN_KEY}
 
 VALID_TRUST_ACTIONS = (
     "sts:AssumeRole",
@@ -40,6 +45,13 @@ VALID_TRUST_ACTIONS = (
 )
 
 DEFAULT_MAX_SESSION_SECONDS = 3600
+ALLOWLIST_SCHEMA = {
+    "allowedAccountIds": {
+        "type": "array",
+        "items": {"type": "string", "pattern": "^[0-9]{12}$"},
+        "description": "Accounts that may be trusted; when empty, the policy does not apply.",
+    }
+}
 
 
 def _wildcard_principals(statement: Statement) -> list[str]:
@@ -49,18 +61,6 @@ def _wildcard_principals(statement: Statement) -> list[str]:
         for value in statement.aws_principals()
         if not is_unknown(value) and (value == "*" or is_wildcard_account(principal_account(value)))
     ]
-
-
-def _narrowed_to_known_principals(statement: Statement) -> bool:
-    """A wildcard pinned by aws:PrincipalOrgID/PrincipalAccount/PrincipalArn/SourceAccount to fixed values.
-
-    This is AWS's documented way to share with a whole organisation; the condition decides who gets in.
-    """
-    pinned = statement.pinned_values(_NARROWING_KEYS)
-    arns = pinned.get(_ARN_KEY, ())
-    if any(is_wildcard_account(arn_account(arn)) for arn in arns if not is_unknown(arn)):
-        return False
-    return bool(pinned)
 
 
 def check_wildcard_principals(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -75,28 +75,29 @@ def check_wildcard_principals(args: ResourceValidationArgs, report_violation: Re
             )
             continue
         wildcards = _wildcard_principals(statement)
-        if wildcards and not _narrowed_to_known_principals(statement):
-            shown = ", ".join(f'"{value}"' for value in wildcards)
+        if wildcards and not narrowing(statement, source.document).narrowed:
+            listed = ", ".join(shown(value) for value in wildcards[:3])
             report_violation(
-                f"{source.where(statement)} allows principal {shown}, which is anyone in any AWS account. Name "
+                f"{source.where(statement)} allows principal {listed}, which is anyone in any AWS account. Name "
                 'the trusted account, e.g. {"AWS": "arn:aws:iam::111111111111:root"}, or keep "*" only with a '
                 'condition such as {"StringEquals": {"aws:PrincipalOrgID": "o-xxxxxxxxxx"}}.',
             )
 
 
-def _trusted_accounts(statement: Statement) -> set[str]:
-    """Accounts an Allow statement lets in, by principal or through a condition narrowing a wildcard."""
-    candidates = [principal_account(value) for value in statement.aws_principals()]
-    if statement.names_everyone():
-        pinned = statement.pinned_values(_NARROWING_KEYS)
-        candidates += [account for key in _ACCOUNT_KEYS for account in pinned.get(key, ())]
-        candidates += [arn_account(arn) for arn in pinned.get(_ARN_KEY, ())]
-    return {account for account in candidates if is_account_id(account)}
+def trusted_accounts(source: PolicySource, statement: Statement) -> set[str]:
+    """Accounts an Allow statement lets in: by principal, or named by the conditions that narrow it.
+
+    The conditions count for any principal: `aws:SourceAccount` on a service principal says which account's
+    resources the service may act for, `aws:PrincipalArn` on "*" which account's roles get in.
+    """
+    accounts = {principal_account(value) for value in statement.aws_principals()}
+    accounts |= narrowing(statement, source.document).accounts
+    return {account for account in accounts if is_account_id(account)}
 
 
 def check_trusted_accounts(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule iam-trusted-accounts-allowlisted: see the policy description."""
-    allowed = frozenset(str(account) for account in args.get_config().get("allowedAccountIds") or ())
+    allowed = allowlist(args.get_config())
     if not allowed:
         args.not_applicable("no allowedAccountIds configured for this policy")
     own = stack_account(args.provider)
@@ -104,10 +105,10 @@ def check_trusted_accounts(args: ResourceValidationArgs, report_violation: Repor
     for source, statement in documents_of(args.resource_type, args.props, _TRUSTING):
         if not statement.allows:
             continue
-        strangers = sorted(_trusted_accounts(statement) - allowed - {own})
+        strangers = sorted(trusted_accounts(source, statement) - allowed - {own})
         if strangers:
             report_violation(
-                f"{source.where(statement)} trusts account(s) {', '.join(strangers)}, which are not in the "
+                f"{source.where(statement)} trusts account(s) {', '.join(strangers[:10])}, which are not in the "
                 f"organisation's allowlist ({listed}). Trust only allowlisted accounts, or have the account "
                 "reviewed and added to allowedAccountIds in the policy pack config.",
             )
@@ -121,7 +122,9 @@ def _requires_mfa_or_external_id(statement: Statement) -> bool:
             return True
         if key == "aws:multifactorauthage" and operator.startswith("numeric") and not operator.endswith("ifexists"):
             return True
-    return "sts:externalid" in statement.pinned_values(frozenset({"sts:externalid"}))
+        if key == "sts:externalid" and operator in ("stringequals", "stringlike") and condition.values:
+            return True
+    return False
 
 
 def _broken_mfa_checks(statement: Statement) -> Iterator[str]:
@@ -131,7 +134,7 @@ def _broken_mfa_checks(statement: Statement) -> Iterator[str]:
             continue
         if condition.operator_lower in ("bool", "boolifexists") and "false" in map(str.lower, condition.values):
             yield (
-                f'{{"{condition.operator}": {{"aws:MultiFactorAuthPresent": "false"}}}} in an Allow admits the '
+                f'{{{shown(condition.operator)}: {{"aws:MultiFactorAuthPresent": "false"}}}} in an Allow admits the '
                 'callers that did not use MFA instead of requiring it. Require {"Bool": {"aws:MultiFactorAuthPresent": '
                 '"true"}} instead.'
             )
@@ -153,12 +156,15 @@ def check_cross_account_mfa(args: ResourceValidationArgs, report_violation: Repo
             report_violation(f"{source.where(statement)}: {problem}")
         if source.kind is not DocumentKind.TRUST or _requires_mfa_or_external_id(statement):
             continue
-        foreign = sorted(_trusted_accounts(statement) - {own})
+        foreign = sorted(trusted_accounts(source, statement) - {own})
         if foreign:
             report_violation(
-                f"{source.where(statement)} lets account(s) {', '.join(foreign)} assume the role without MFA or "
-                'an external ID. Add {"Bool": {"aws:MultiFactorAuthPresent": "true"}} for people, or '
-                '{"StringEquals": {"sts:ExternalId": "<agreed secret>"}} for a third party.',
+                f"{source.where(statement)} lets account(s) {', '.join(foreign[:10])} assume the role without MFA "
+                "or an external ID. They answer different threats: for people, require MFA "
+                '({"Bool": {"aws:MultiFactorAuthPresent": "true"}}) so a stolen password or access key of the '
+                "other account is not enough (account takeover); for a third-party service, require the external "
+                'ID you agreed with it ({"StringEquals": {"sts:ExternalId": "<agreed value>"}}) so the service '
+                "cannot be tricked into using its access for another customer (the confused deputy).",
             )
 
 
@@ -176,11 +182,11 @@ def check_trust_actions(args: ResourceValidationArgs, report_violation: ReportVi
         for action in statement.actions:
             if is_unknown(action) or action.lower() in valid:
                 continue
-            guess = difflib.get_close_matches(action.lower(), list(valid), n=1)
+            guess = difflib.get_close_matches(action.lower()[:80], list(valid), n=1)
             hint = f'did you mean "{valid[guess[0]]}"? ' if guess else ""
             report_violation(
-                f'{source.where(statement)} has action "{action}", which is not an action a trust policy grants (a '
-                f"misspelt one fails the update, a wildcard trusts more than intended); {hint}Use only "
+                f"{source.where(statement)} has action {shown(action)}, which is not an action a trust policy "
+                f"grants (a misspelt one fails the update, a wildcard trusts more than intended); {hint}Use only "
                 f"{', '.join(VALID_TRUST_ACTIONS)}.",
             )
 
@@ -201,37 +207,41 @@ def check_max_session_duration(args: ResourceValidationArgs, report_violation: R
 
 
 POLICIES = [
-    ResourceValidationPolicy(
+    guarded(
         name="iam-no-wildcard-principals",
         description=(
             'Checks that trust policies and resource-based policies do not allow everyone: no Principal "*", '
-            '{"AWS": "*"}, wildcard-account ARNs or NotPrincipal in Allow statements, unless a condition pins '
-            "aws:PrincipalOrgID, aws:PrincipalAccount, aws:PrincipalArn or aws:SourceAccount to fixed values."
+            '{"AWS": "*"}, wildcard-account ARNs or NotPrincipal in Allow statements, unless a condition fixes '
+            "who or where (organisation, account, principal ARN, source ARN/account/owner, VPC endpoint, source "
+            "IP ranges) or a Deny in the same document refuses everyone else."
         ),
         validate=check_wildcard_principals,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.CRITICAL,
+        remediation_steps=(
+            "Replace the wildcard with the accounts or roles to trust, or keep it with a condition that fixes "
+            "who may use it, e.g. aws:PrincipalOrgID for your organisation or aws:SourceVpce for a VPC endpoint."
+        ),
+        url=f"{IAM_GUIDE}/reference_policies_elements_principal.html",
     ),
-    ResourceValidationPolicy(
+    guarded(
         name="iam-trusted-accounts-allowlisted",
         description=(
             "Checks that trust policies and resource-based policies only let in accounts from the configured "
-            "allowedAccountIds (the stack's own account is always allowed)."
+            "allowedAccountIds (the stack's own account is always allowed), whether named as principals or in "
+            "conditions such as aws:SourceAccount, aws:SourceArn or aws:PrincipalArn."
         ),
         validate=check_trusted_accounts,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
-        config_schema=PolicyConfigSchema(
-            properties={
-                "allowedAccountIds": {
-                    "type": "array",
-                    "items": {"type": "string", "pattern": "^[0-9]{12}$"},
-                    "description": "Accounts that may be trusted; when empty, the policy does not apply.",
-                }
-            }
+        config_schema=PolicyConfigSchema(properties=ALLOWLIST_SCHEMA),
+        remediation_steps=(
+            "Trust only accounts of the organisation's allowlist, or have the new account reviewed and added to "
+            "allowedAccountIds in the policy pack configuration."
         ),
+        url=f"{IAM_GUIDE}/tutorial_cross-account-with-roles.html",
     ),
-    ResourceValidationPolicy(
+    guarded(
         name="iam-cross-account-trust-requires-mfa-or-external-id",
         description=(
             "Checks that a role trusting another account requires MFA (aws:MultiFactorAuthPresent) or an "
@@ -240,8 +250,14 @@ POLICIES = [
         validate=check_cross_account_mfa,
         enforcement_level=EnforcementLevel.ADVISORY,
         severity=Severity.MEDIUM,
+        remediation_steps=(
+            "For people, add {\"Bool\": {\"aws:MultiFactorAuthPresent\": \"true\"}} (against account takeover); "
+            "for a third-party service, add {\"StringEquals\": {\"sts:ExternalId\": \"<agreed value>\"}} "
+            "(against the confused deputy)."
+        ),
+        url=f"{IAM_GUIDE}/id_roles_common-scenarios_third-party.html",
     ),
-    ResourceValidationPolicy(
+    guarded(
         name="iam-trust-actions-valid",
         description=(
             "Checks that trust policy statements only use sts:AssumeRole, sts:TagSession, sts:SetSourceIdentity, "
@@ -251,8 +267,10 @@ POLICIES = [
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.MEDIUM,
         config_schema=additional_actions_schema("Further trust actions to accept, e.g. sts:SetContext."),
+        remediation_steps="List only the STS actions the trusted principals need, spelt as AWS spells them.",
+        url=f"{IAM_GUIDE}/id_roles_update-role-trust-policy.html",
     ),
-    ResourceValidationPolicy(
+    guarded(
         name="iam-role-max-session-duration",
         description="Checks that IAM roles do not let sessions last longer than maxSeconds.",
         validate=check_max_session_duration,
@@ -269,5 +287,7 @@ POLICIES = [
                 }
             }
         ),
+        remediation_steps="Lower maxSessionDuration to the configured maximum (3600 seconds by default).",
+        url=f"{IAM_GUIDE}/id_roles_update-role-settings.html",
     ),
 ]

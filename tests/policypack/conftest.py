@@ -17,6 +17,7 @@ if str(PACK_DIR) not in sys.path:
     sys.path.append(str(PACK_DIR))
 
 ALLOWLIST = PolicyConfig(properties={"allowedAccountIds": ["111111111111", "999999999999"]})
+ALLOWLISTED_POLICIES = ("iam-trusted-accounts-allowlisted", "iam-stack-no-outsider-assumes-role")
 
 
 @pytest.fixture(scope="module")
@@ -28,5 +29,5 @@ def pack_process() -> Iterator[PolicyPackAnalyzer]:
 @pytest.fixture
 def pack(pack_process: PolicyPackAnalyzer) -> PolicyPackAnalyzer:
     """The running pack with the organisation's usual config (allowlist set, default levels)."""
-    pack_process.configure({"iam-trusted-accounts-allowlisted": ALLOWLIST})
+    pack_process.configure({name: ALLOWLIST for name in ALLOWLISTED_POLICIES})
     return pack_process

@@ -1,20 +1,20 @@
-"""The pure helpers: every shape AWS accepts reads the same, and parliament only reports what will not work."""
+"""The pure helpers: every shape AWS accepts reads the same; sizes, depths and principals AWS refuses are noted."""
 
 from __future__ import annotations
 
 import json
 
-import parliament
 import pytest
 from guardrails.documents import (
     UNKNOWN_VALUES,
+    SizeLimit,
     action_matches,
     arn_matches,
     is_unknown,
+    measure,
     parse_document,
     principal_account,
 )
-from guardrails.iam_lint import _indexed_privilege_info, lint
 from policypack_records import READ_WRITE_APP_BUCKET, TLS_ONLY, TUTORIAL_TRUST, group_policy
 
 UNKNOWN = next(iter(UNKNOWN_VALUES))
@@ -92,7 +92,7 @@ def test_principal_account(principal: str, account: str | None) -> None:
 
 def test_problems_aws_would_reject() -> None:
     document = parse_document(
-        {"Version": "2008-10-17", "Statement": [{"Effect": "allow", "Actions": "s3:GetObject", "Resource": "*"}]}
+        {"Version": "2012-10-18", "Statement": [{"Effect": "allow", "Actions": "s3:GetObject", "Resource": "*"}]}
     )
     assert any("2012-10-17" in problem for problem in document.problems)
     (statement,) = document.statements
@@ -113,63 +113,77 @@ def test_unknowns_are_recognised_inside_strings() -> None:
     assert document.has_unknowns and not document.problems
 
 
-def _lint(*statements: dict) -> list[str]:
-    document = parse_document({"Version": "2012-10-17", "Statement": list(statements)})
-    return [finding.message for finding in lint(document.parliament_text())]
-
-
-def test_tutorial_documents_lint_clean() -> None:
-    assert _lint(*READ_WRITE_APP_BUCKET["Statement"]) == []
-    assert _lint(group_policy("Allow")["Statement"]) == []
-    assert _lint(*TLS_ONLY["Statement"]) == []
-
-
-def test_lint_keeps_what_will_not_work() -> None:
-    (unknown_action,) = _lint({"Effect": "Allow", "Action": "s3:GetObjects", "Resource": "arn:aws:s3:::b/*"})
-    assert "Unknown action s3:GetObjects" in unknown_action
-    (unknown_prefix,) = _lint({"Effect": "Allow", "Action": "s4:GetObject", "Resource": "*"})
-    assert "Unknown prefix s4" in unknown_prefix
-    (bad_arn,) = _lint({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3::b/*"})
-    assert 'resource "arn:aws:s3::b/*" is not a valid ARN' in bad_arn
-    (mismatch,) = _lint({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b"})
-    assert "s3:GetObject (needs a resource like arn:*:s3:::*/*)" in mismatch
-
-
-def test_lint_drops_what_is_only_style() -> None:
-    # parliament flags these (RESOURCE_MISMATCH for s3:*, RESOURCE_STAR, MISMATCHED_TYPE_BUT_USABLE), AWS accepts them.
-    assert _lint({"Effect": "Allow", "Action": "s3:*", "Resource": ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]}) == []
-    assert _lint({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}) == []
-    assert (
-        _lint(
-            {
-                "Effect": "Allow",
-                "Action": "s3:GetObject",
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceArn": "arn:aws:sns:us-east-1:111111111111:t"}},
-            }
-        )
-        == []
+def test_a_document_over_its_limit_is_measured_not_parsed() -> None:
+    limit = SizeLimit(6_144, "a managed policy")
+    huge = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:" + "x" * 5_000_000}]})
+    document = parse_document(huge, limit)
+    assert document.oversized and document.statements == ()
+    (problem,) = document.problems
+    assert problem == (
+        "the document is 5,000,072 characters (whitespace not counted); AWS accepts at most 6,144 in a managed policy"
     )
 
 
-def test_lint_accepts_configured_extra_actions() -> None:
-    text = parse_document(
-        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "newsvc:DoThing", "Resource": "*"}}
-    ).parliament_text()
-    assert lint(text) and lint(text, ("newsvc:*",)) == ()
+def test_iam_does_not_count_whitespace_but_s3_counts_bytes() -> None:
+    padded = json.dumps(READ_WRITE_APP_BUCKET, indent=40)
+    compact_size = len(json.dumps(READ_WRITE_APP_BUCKET, separators=(",", ":")))
+    assert measure(padded, SizeLimit(6_144, "x")) == compact_size
+    assert measure(padded, SizeLimit(20_480, "x", counts_whitespace=True)) == len(padded.encode())
 
 
-def test_privilege_index_answers_like_parliament() -> None:
-    """The dictionary replacing parliament's linear scan returns what the scan returns: the first service's entry."""
-    for service in parliament.iam_definition[::20]:
-        for privilege in service["privileges"][:3]:
-            scanned = next(
-                p
-                for s in parliament.iam_definition
-                if s["prefix"] == service["prefix"]
-                for p in s["privileges"]
-                if p["privilege"] == privilege["privilege"]
-            )
-            assert _indexed_privilege_info(service["prefix"], privilege["privilege"]) is scanned
-    with pytest.raises(parliament.UnknownActionException):
-        _indexed_privilege_info("s3", "GetObjects")
+def test_deep_json_is_a_problem_not_a_crash() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    assert "nested too deeply" in parse_document(deep).problems[0]
+
+
+@pytest.mark.parametrize(
+    ("principal", "problem"),
+    [
+        ("arn:aws:iam::111111111111:role/*", "holds a wildcard"),
+        ("arn:aws:iam::11111111111:root", "account IDs have exactly 12 digits"),
+        ("11111111111", "account IDs have exactly 12 digits"),
+        ("developers", "neither an account ID nor an IAM ARN"),
+    ],
+)
+def test_principals_iam_refuses(principal: str, problem: str) -> None:
+    (statement,) = parse_document(
+        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "s3:*"}}
+    ).statements
+    assert any(problem in found for found in statement.problems), statement.problems
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        "*",
+        "111111111111",
+        "arn:aws:iam::111111111111:root",
+        "arn:aws:sts::111111111111:assumed-role/Admin/me",
+        "arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity EH1HDMB1FH2TC",
+        "AROAEXAMPLEID1234567",
+    ],
+)
+def test_principals_iam_accepts(principal: str) -> None:
+    (statement,) = parse_document(
+        {"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "s3:*"}}
+    ).statements
+    assert statement.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("operator", "known"),
+    [("StringEquals", True), ("ForAnyValue:StringLikeIfExists", True), ("Null", True), ("StringEqualz", False),
+     ("NullIfExists", False)],
+)
+def test_condition_operators(operator: str, known: bool) -> None:
+    statement = {"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {operator: {"aws:x": "y"}}}
+    (parsed,) = parse_document({"Version": "2012-10-17", "Statement": statement}).statements
+    assert (parsed.problems == ()) is known
+
+
+def test_old_version_is_only_a_problem_with_policy_variables() -> None:
+    plain_old = {"Version": "2008-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}}
+    assert parse_document(plain_old).problems == ()
+    with_variable = {**plain_old, "Statement": {**plain_old["Statement"], "Resource": "arn:aws:s3:::b/${aws:username}"}}
+    assert "read literally" in parse_document(with_variable).problems[0]
+    assert "AWS only knows" in parse_document({**plain_old, "Version": "2020-01-01"}).problems[0]

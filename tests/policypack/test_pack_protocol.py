@@ -48,6 +48,12 @@ EXPECTED_POLICIES = {
     "aws-explicit-provider-pinned": ("mandatory", "resource"),
     "aws-provider-allowed-account-ids": ("mandatory", "stack"),
     "iam-no-user-inline-policies": ("advisory", "resource"),
+    "iam-federated-trust-scoped": ("mandatory", "resource"),
+    "iam-service-principal-source-pinned": ("mandatory", "resource"),
+    "iam-no-admin-managed-policy": ("mandatory", "resource"),
+    "s3-public-access-block-complete": ("advisory", "resource"),
+    "iam-stack-no-outsider-assumes-role": ("mandatory", "stack"),
+    "iam-stack-cross-account-role-not-admin": ("mandatory", "stack"),
 }
 
 
@@ -55,7 +61,7 @@ def test_analyzer_info_lists_every_policy_with_its_default_level(pack_process: P
     info = pack_process.get_analyzer_info()
     assert info.name == "cross-account-guardrails"
     assert {p.name: (p.enforcement_level, p.kind) for p in info.policies} == EXPECTED_POLICIES
-    assert all(policy.description.startswith("Checks") for policy in info.policies)
+    assert all(policy.description.startswith(("Checks", "Proves")) for policy in info.policies)
     assert info.policy("iam-role-max-session-duration").config_schema["properties"]["maxSeconds"]["default"] == 3600
     assert pack_process.plugin_version() == "1.21.0"
 
@@ -97,6 +103,26 @@ def kitchen_sink() -> list:
         resource("aws:iam/userPolicyAttachment:UserPolicyAttachment", "bob", {"user": "bob", "policyArn": "arn"}),
         resource("aws:s3/bucket:Bucket", "unpinned", {"bucket": "unpinned"}, on=None),
         resource("aws:s3/bucket:Bucket", "loose-bucket", {"bucket": "loose-bucket"}, on=loose),
+        role(
+            "Deploy",
+            trust(
+                {"Federated": "arn:aws:iam::999999999999:oidc-provider/token.actions.githubusercontent.com"},
+                action="sts:AssumeRoleWithWebIdentity",
+            ),
+        ),
+        bucket_policy(
+            "assets",
+            document(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudfront.amazonaws.com"},
+                    "Action": "s3:GetObject",
+                    "Resource": "arn:aws:s3:::assets/*",
+                }
+            ),
+        ),
+        public_access_block("assets", blockPublicPolicy=False),
+        role("Admin", json.dumps(TUTORIAL_TRUST), managedPolicyArns=["arn:aws:iam::aws:policy/AdministratorAccess"]),
     ]
 
 

@@ -1,0 +1,168 @@
+"""Who can assume a role, decided by the IAM evaluation engine (`iameval`) rather than by reading patterns.
+
+For every account a question is about (an account the trust names, plus one it does not name, standing for
+everyone else), the engine is asked whether that account's principals may call sts:AssumeRole on the role:
+its root, a role and a user of it (each holding an administrator identity policy in its own account: the
+trust must be what stops them), and every role or user ARN the trust names in that account (through Principal
+or an aws:PrincipalArn pattern). Each is asked under the request context the caller controls: the condition
+values the trust itself mentions for keys a caller sets for itself (MFA, an external ID, tags, source IP,
+time...), never for keys AWS sets from who the caller is (its account, ARN, organisation, the source account
+of a service). So `aws:MultiFactorAuthPresent` or `sts:ExternalId` do not keep a foreign account out, while
+`aws:PrincipalOrgID` does.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .documents import Condition, PolicyDocument, arn_account, is_account_id, parse_document
+
+_ACCOUNT_TEXT = re.compile(r"\b\d{12}\b")
+# Keys AWS sets from who the caller is and where the request comes from: a caller cannot choose their values.
+_SET_BY_AWS = (
+    "aws:principal", "aws:userid", "aws:username", "aws:source", "aws:vpcsourceip", "aws:calledvia",
+    "aws:viaawsservice", "aws:resource", "kms:calleraccount", "kms:viaservice", "aws:federatedprovider",
+)  # fmt: skip
+_ELSEWHERE = "guardrails-outsider"
+_ADMIN_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+@dataclass(frozen=True)
+class Admission:
+    """A principal the engine lets assume the role, and the engine's explanation."""
+
+    caller: str
+    account: str
+    explanation: str
+
+
+def _caller_arn(arn: str) -> str | None:
+    """An IAM principal ARN as the engine's caller: an assumed-role session acts as its role; wildcards filled."""
+    arn = arn.replace("*", "x").replace("?", "x")
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or not is_account_id(parts[4]):
+        return None
+    if parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+        role = parts[5].split("/")[1]
+        return f"arn:{parts[1]}:iam::{parts[4]}:role/{role}"
+    if parts[2] == "iam" and parts[5].startswith(("role/", "user/")):
+        return arn
+    return None
+
+
+def _named_arns(document: PolicyDocument) -> set[str]:
+    """Role and user ARNs the trust names, as principals or through aws:PrincipalArn."""
+    arns: set[str] = set()
+    for statement in document.statements:
+        arns.update(statement.aws_principals())
+        for condition in statement.conditions:
+            if condition.key_lower == "aws:principalarn":
+                arns.update(condition.values)
+    return {caller for caller in map(_caller_arn, arns) if caller}
+
+
+def accounts_named(document: PolicyDocument) -> set[str]:
+    """Every 12-digit account the trust mentions anywhere: principals, ARNs, condition values."""
+    found: set[str] = set()
+    for statement in document.statements:
+        for value in (*statement.aws_principals(), *(v for c in statement.conditions for v in c.values)):
+            account = value if is_account_id(value) else arn_account(value)
+            found.update([account] if is_account_id(account) else _ACCOUNT_TEXT.findall(value)[:1])
+    return found
+
+
+def _satisfying(condition: Condition) -> str | None:
+    """A request value making the condition true (None: leave the key absent)."""
+    operator = condition.operator_lower.split(":")[-1].removesuffix("ifexists")
+    first = condition.values[0].replace("*", "x").replace("?", "x") if condition.values else ""
+    if operator == "null":
+        return None if condition.only("true") else "x"
+    if "not" in operator:
+        return "203.0.113.7" if "ip" in operator else "1970-01-01T00:00:00Z" if "date" in operator else _ELSEWHERE
+    if operator.startswith("numeric"):
+        return "0" if "less" in operator else "99999999" if "greater" in operator else first
+    if operator.startswith("date"):
+        return "1970-01-01T00:00:00Z" if "less" in operator else "2999-01-01T00:00:00Z" if "greater" in operator \
+            else first
+    if operator == "ipaddress":
+        try:
+            return str(ipaddress.ip_network(first, strict=False).network_address)
+        except ValueError:
+            return None
+    return first
+
+
+def _contexts(document: PolicyDocument) -> Iterator[dict[str, str]]:
+    """For each Allow, the request context a caller would present to satisfy it (keys it controls only)."""
+    yield {}
+    for statement in document.statements:
+        if statement.allows and statement.conditions:
+            context: dict[str, str] = {}
+            for condition in statement.conditions:
+                value = _satisfying(condition)
+                if value is not None and not condition.key_lower.startswith(_SET_BY_AWS):
+                    context[condition.key] = value
+            yield context
+
+
+@functools.lru_cache(maxsize=1)
+def _admin_policy() -> Any:
+    from iameval import parse_policy
+
+    return parse_policy("its own administrator policy", _ADMIN_DOCUMENT)
+
+
+def _synthetic_account(taken: set[str]) -> str:
+    """An account the trust does not name, standing for every account it does not name."""
+    return next(candidate for candidate in ("210987654321", "210987654322", "210987654323") if candidate not in taken)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed(text: str) -> tuple[Any, PolicyDocument] | None:
+    from iameval import PolicyError, parse_policy
+
+    document = parse_document(text)
+    if document.problems or document.has_unknowns or any(s.problems for s in document.statements):
+        return None  # the validity rule reports it; nothing to prove on a document AWS refuses
+    try:
+        return parse_policy("the trust policy", text), document
+    except PolicyError:
+        return None
+
+
+def admissions(trust: str | Mapping[str, Any], role_arn: str, own: str | None,
+               excluded: frozenset[str]) -> list[Admission]:
+    """Principals of accounts outside `excluded` (and other than `own`) that may assume the role.
+
+    Empty when the trust cannot be read yet (unknown values during a preview) or is refused by AWS anyway.
+    """
+    from iameval import Caller, Request, Target, evaluate
+
+    parsed = _parsed(trust if isinstance(trust, str) else json.dumps(trust))
+    if parsed is None:
+        return []
+    policy, document = parsed
+    named = accounts_named(document)
+    accounts = sorted((named | {_synthetic_account(named | excluded)}) - excluded - {own})
+    callers = [arn for arn in sorted(_named_arns(document)) if arn.split(":")[4] in accounts]
+    for account in accounts:
+        callers += [f"arn:aws:iam::{account}:root", f"arn:aws:iam::{account}:role/{_ELSEWHERE}",
+                    f"arn:aws:iam::{account}:user/{_ELSEWHERE}"]
+    contexts = list(_contexts(document))
+    target = Target(policy, own or role_arn.split(":")[4], requires_policy=True)
+    found: dict[str, Admission] = {}
+    for arn in callers:
+        caller = Caller(arn, identity=(_admin_policy(),))
+        for context in contexts:
+            decision = evaluate(caller, Request("sts:AssumeRole", role_arn, context), target)
+            if decision.allowed:
+                found.setdefault(caller.account, Admission(arn, caller.account, decision.explain()))
+                break
+    return list(found.values())
+
