@@ -66,6 +66,6 @@ def test_the_copyleft_check_recognises_principalmapper() -> None:
 
 def test_no_copyleft_dependency_on_the_runtime_path() -> None:
     runtime = closure([name for path in RUNTIME_REQUIREMENTS for name in top_level(path)])
-    assert {"pulumi", "pulumi-aws", "pulumi-policy", "parliament"} <= runtime
+    assert {"pulumi", "pulumi-aws", "pulumi-policy"} <= runtime
     assert "principalmapper" not in runtime
     assert sorted(name for name in runtime if is_copyleft(name)) == []
