@@ -1,47 +1,45 @@
-"""The access-relevant documents the programs generated, indexed by who holds them.
+"""The plan as an `Estate`: what the previewed stacks would deploy, plus what the model says is already there.
 
-The access matrix judges what the stacks would really deploy, so its "actual" answers come from the
-planned resources' inputs (trust policies, attached and inline policies, bucket policies), never from the
-model: a component that builds the wrong document shows up as a wrong cell.
+The analysis judges what the stacks would really deploy, so roles, trust policies, their policies and bucket
+policies come from the planned resources' inputs, never from the model: a component that builds the wrong
+document shows up as a finding. The model adds only what the program does not create: each group's members
+and the managed policies the group already holds (e.g. the tutorial's Testers' PowerUserAccess, whose text
+comes from `access.aws_managed`).
+
+Offline the estate is never complete: an account's principals are only those the model names, so the analysis
+adds "any other principal" of each account.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from access.aws_managed import managed_policy
+from access.model import AccessModel
 from offline.mock_run import StackRun
 from offline.resources import PlannedResource
-from preview.evaluator import Document, NamedPolicy
+from policypack.iameval import Policy, PolicyError, parse_policy
+from policypack.iameval.estate import AccountEstate, BucketEstate, Estate, Principal, RoleEstate
 from preview.values import is_known
 
 PROVIDER = "pulumi:providers:aws"
 ROLE = "aws:iam/role:Role"
 POLICY = "aws:iam/policy:Policy"
 ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
 GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
 BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BLOCKS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
 
 class UnresolvedError(ValueError):
     """A document the preview cannot know offline (an output, a policy ARN it has no text for, bad JSON)."""
-
-
-def _document(value: Any, what: str) -> Document:
-    if not is_known(value):
-        raise UnresolvedError(f"{what} is only known after apply")
-    try:
-        document = json.loads(value) if isinstance(value, str) else value
-    except json.JSONDecodeError as error:
-        raise UnresolvedError(f"{what} is not valid JSON ({error.msg})") from error
-    if not isinstance(document, dict) or "Statement" not in document:
-        raise UnresolvedError(f"{what} is not a policy document")
-    return document
 
 
 def provider_account(resource: PlannedResource) -> str:
@@ -51,123 +49,170 @@ def provider_account(resource: PlannedResource) -> str:
     return ids[0] if len(ids) == 1 else ""
 
 
-@dataclass
-class DeployedRole:
-    """A role as planned: its ARN, trust policy and the permission policies its sessions get."""
-
-    name: str
-    arn: str
-    trust: NamedPolicy | None = None
-    policies: list[NamedPolicy] = field(default_factory=list)
-    boundary_arn: str | None = None
-    boundary: NamedPolicy | None = None
-    problems: list[str] = field(default_factory=list)  # why some of it cannot be evaluated
+def _parsed(name: str, value: Any) -> Policy:
+    if not is_known(value):
+        raise UnresolvedError(f"{name} is only known after apply")
+    try:
+        return parse_policy(name, value)
+    except PolicyError as error:
+        raise UnresolvedError(str(error)) from error
 
 
-@dataclass
-class Deployed:
-    """Every access document of the previewed stacks, by account ID and name."""
-
-    roles: dict[tuple[str, str], DeployedRole] = field(default_factory=dict)
-    group_policies: dict[tuple[str, str], list[NamedPolicy]] = field(default_factory=lambda: defaultdict(list))
-    group_policy_arns: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
-    bucket_policies: dict[str, NamedPolicy] = field(default_factory=dict)
-    bucket_owners: dict[str, str] = field(default_factory=dict)
-    customer_policies: dict[str, NamedPolicy] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    def policy(self, arn: str) -> NamedPolicy:
-        """A managed policy by ARN: one the stacks create, or an AWS-managed one whose text we carry."""
-        if arn in self.customer_policies:
-            return self.customer_policies[arn]
-        document = managed_policy(arn)
-        if document is None:
-            raise UnresolvedError(f"managed policy {arn} is not known offline (add it to access/aws_managed.py)")
-        return NamedPolicy(f"AWS-managed {arn.rsplit('/', 1)[-1]}", document)
-
-    def role(self, account_id: str, name: str) -> DeployedRole | None:
-        return self.roles.get((account_id, name))
-
-
-def _iam_arn(account_id: str, kind: str, inputs: dict[str, Any], name: str) -> str:
+def _iam_arn(account_id: str, kind: str, inputs: Mapping[str, Any], name: str) -> str:
     return f"arn:aws:iam::{account_id}:{kind}{inputs.get('path') or '/'}{inputs.get('name') or name}"
 
 
-def _add_role(deployed: Deployed, account_id: str, resource: PlannedResource) -> None:
-    inputs = resource.inputs
-    role = DeployedRole(str(inputs.get("name") or resource.name),
-                        _iam_arn(account_id, "role", inputs, resource.name))
-    role.boundary_arn = inputs.get("permissionsBoundary") or None
-    deployed.roles[(account_id, role.name)] = role
-    try:
-        role.trust = NamedPolicy(f"trust policy of {role.name}",
-                                 _document(inputs.get("assumeRolePolicy"), f"trust policy of {role.name}"))
-    except UnresolvedError as error:
-        role.problems.append(str(error))
+@dataclass
+class _Role:
+    arn: str
+    name: str
+    trust: Policy | None = None
+    identity: list[Policy] = field(default_factory=list)
+    boundary: Policy | None = None
+    problems: list[str] = field(default_factory=list)
 
 
-def _index_run(run: StackRun, deployed: Deployed, attachments: list[tuple[str, PlannedResource]]) -> None:
+@dataclass
+class _Plan:
+    """The planned documents, by account ID and name; policies parsed once and shared by all who hold them."""
+
+    roles: dict[tuple[str, str], _Role] = field(default_factory=dict)
+    customer: dict[str, Policy] = field(default_factory=dict)  # policy ARN -> policy
+    group_policies: dict[tuple[str, str], list[Policy]] = field(default_factory=lambda: defaultdict(list))
+    group_arns: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    buckets: dict[str, tuple[str, Policy | None, bool | None, list[str]]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    _managed: dict[str, Policy] = field(default_factory=dict)
+
+    def policy(self, arn: str) -> Policy:
+        """A managed policy by ARN: one the stacks create, or an AWS-managed one whose text the preview carries."""
+        if arn in self.customer:
+            return self.customer[arn]
+        if arn not in self._managed:
+            document = managed_policy(arn)
+            if document is None:
+                raise UnresolvedError(f"managed policy {arn} is not known offline (add it to access/aws_managed.py)")
+            self._managed[arn] = parse_policy(f"AWS-managed {arn.rsplit('/', 1)[-1]}", document)
+        return self._managed[arn]
+
+    def bucket(self, name: str, account: str) -> tuple[str, Policy | None, bool | None, list[str]]:
+        return self.buckets.setdefault(name, (account, None, None, []))
+
+
+def _index(run: StackRun, plan: _Plan, later: list[tuple[str, PlannedResource]]) -> None:
     accounts = {r.urn: provider_account(r) for r in run.resources if r.type == PROVIDER}
     for resource in run.resources:
-        account_id = accounts.get(resource.provider_urn or "", "")
+        account = accounts.get(resource.provider_urn or "", "")
         inputs = resource.inputs
+        kind = resource.type
         try:
-            if resource.type == ROLE:
-                _add_role(deployed, account_id, resource)
-            elif resource.type == POLICY:
-                arn = _iam_arn(account_id, "policy", inputs, resource.name)
-                name = f"policy {inputs.get('name') or resource.name}"
-                deployed.customer_policies[arn] = NamedPolicy(name, _document(inputs.get("policy"), name))
-            elif resource.type == ROLE_ATTACHMENT:
-                attachments.append((account_id, resource))
-            elif resource.type == GROUP_ATTACHMENT:
-                deployed.group_policy_arns[(account_id, str(inputs.get("group")))].append(
-                    str(inputs.get("policyArn")))
-            elif resource.type == GROUP_POLICY:
+            if kind == ROLE:
+                role = _Role(_iam_arn(account, "role", inputs, resource.name), str(inputs.get("name") or resource.name))
+                plan.roles[(account, role.name)] = role
+                try:
+                    role.trust = _parsed(f"trust policy of {role.name}", inputs.get("assumeRolePolicy"))
+                except UnresolvedError as error:
+                    role.problems.append(str(error))
+                if inputs.get("permissionsBoundary"):
+                    later.append((account, resource))
+            elif kind == POLICY:
+                name = str(inputs.get("name") or resource.name)
+                plan.customer[_iam_arn(account, "policy", inputs, resource.name)] = _parsed(name, inputs.get("policy"))
+            elif kind in (ROLE_ATTACHMENT, ROLE_POLICY):
+                later.append((account, resource))
+            elif kind == GROUP_ATTACHMENT:
+                plan.group_arns[(account, str(inputs.get("group")))].append(str(inputs.get("policyArn")))
+            elif kind == GROUP_POLICY:
                 group = str(inputs.get("group"))
                 name = f"group {group}: {inputs.get('name') or resource.name}"
-                deployed.group_policies[(account_id, group)].append(
-                    NamedPolicy(name, _document(inputs.get("policy"), name)))
-            elif resource.type == BUCKET_POLICY:
+                plan.group_policies[(account, group)].append(_parsed(name, inputs.get("policy")))
+            elif kind == BUCKET_POLICY:
                 bucket = str(inputs.get("bucket"))
-                deployed.bucket_owners[bucket] = account_id
-                deployed.bucket_policies[bucket] = NamedPolicy(
-                    f"bucket policy of {bucket}", _document(inputs.get("policy"), f"bucket policy of {bucket}"))
+                owner, _, block, problems = plan.bucket(bucket, account)
+                plan.buckets[bucket] = (owner, _parsed(f"bucket policy of {bucket}", inputs.get("policy")), block,
+                                        problems)
+            elif kind == PUBLIC_ACCESS_BLOCK:
+                bucket = str(inputs.get("bucket"))
+                owner, policy, _, problems = plan.bucket(bucket, account)
+                plan.buckets[bucket] = (owner, policy, all(inputs.get(k) is True for k in BLOCKS), problems)
         except UnresolvedError as error:
-            deployed.problems.append(f"{run.config.stack}: {resource.type} {resource.name}: {error}")
+            if kind == BUCKET_POLICY:
+                plan.bucket(str(inputs.get("bucket")), account)[3].append(str(error))
+            else:
+                plan.problems.append(f"{run.config.stack}: {kind} {resource.name}: {error}")
 
 
-def _attach(deployed: Deployed, account_id: str, resource: PlannedResource) -> None:
+def _resolve(plan: _Plan, account: str, resource: PlannedResource) -> None:
+    """Attachments, inline role policies and boundaries name their role (and policy) by name or ARN, which any
+    stack may define: resolved once every stack is indexed."""
     inputs = resource.inputs
-    role = deployed.role(account_id, str(inputs.get("role")))
+    name = str(inputs.get("name") or resource.name) if resource.type == ROLE else str(inputs.get("role"))
+    role = plan.roles.get((account, name))
     if role is None:
-        deployed.problems.append(f"{resource.type} {resource.name} attaches to role {inputs.get('role')!r}, "
-                                 "which no previewed stack creates")
+        plan.problems.append(f"{resource.type} {resource.name} names role {name!r}, which no previewed stack creates")
         return
-    arn = inputs.get("policyArn")
     try:
-        if not is_known(arn):
+        if resource.type == ROLE:
+            role.boundary = plan.policy(str(inputs["permissionsBoundary"]))
+        elif resource.type == ROLE_POLICY:
+            role.identity.append(_parsed(f"{role.name}: {inputs.get('name') or resource.name}", inputs.get("policy")))
+        elif not is_known(inputs.get("policyArn")):
             raise UnresolvedError(f"{resource.name}: the attached policy ARN is only known after apply")
-        role.policies.append(deployed.policy(str(arn)))
+        else:
+            role.identity.append(plan.policy(str(inputs["policyArn"])))
     except UnresolvedError as error:
         role.problems.append(str(error))
 
 
-def index(runs: Iterable[StackRun]) -> Deployed:
-    """Index the documents of all `runs` (every stack of the preview, so cross-stack references resolve).
-
-    Attachments and boundaries name policies by ARN, which any stack may define: they resolve in a second pass.
-    """
-    deployed = Deployed()
-    attachments: list[tuple[str, PlannedResource]] = []
+def _plan(runs: Iterable[StackRun]) -> _Plan:
+    plan = _Plan()
+    later: list[tuple[str, PlannedResource]] = []
     for run in runs:
-        _index_run(run, deployed, attachments)
-    for account_id, resource in attachments:
-        _attach(deployed, account_id, resource)
-    for role in deployed.roles.values():
-        if role.boundary_arn:
+        _index(run, plan, later)
+    for account, resource in later:
+        _resolve(plan, account, resource)
+    return plan
+
+
+def _users(model: AccessModel, plan: _Plan, account: str, account_id: str) -> dict[str, Principal]:
+    """The model's members of the account's groups, with their groups' planned and prerequisite policies."""
+    groups_of: dict[str, list[str]] = defaultdict(list)
+    policies: dict[str, tuple[list[Policy], list[str]]] = {}
+    for group in model.groups_in(account):
+        found: list[Policy] = list(plan.group_policies.get((account_id, group.name), ()))
+        problems: list[str] = []
+        for arn in dict.fromkeys([*plan.group_arns.get((account_id, group.name), ()), *group.managed_policy_arns]):
             try:
-                role.boundary = deployed.policy(role.boundary_arn)
+                found.append(plan.policy(arn))
             except UnresolvedError as error:
-                role.problems.append(f"permissions boundary: {error}")
-    return deployed
+                problems.append(f"group {group.name}: {error}")
+        policies[group.name] = (found, problems)
+        for user in group.members:
+            groups_of[user].append(group.name)
+    return {user: Principal(f"arn:aws:iam::{account_id}:user/{user}",
+                            tuple(p for g in groups for p in policies[g][0]), groups=tuple(groups),
+                            problems=tuple(p for g in groups for p in policies[g][1]))
+            for user, groups in groups_of.items()}
+
+
+def build_estate(runs: Iterable[StackRun], model: AccessModel, previewed: Iterable[str]) -> Estate:
+    """The estate of the previewed accounts (model names) as `runs` would deploy them; every other account of
+    `model` is in it empty, so reports can name it."""
+    plan = _plan(runs)
+    previewed = set(previewed)
+    accounts: dict[str, AccountEstate] = {}
+    for account in model.accounts:
+        shown = account.name in previewed
+        roles = {name: RoleEstate(r.arn, name, r.trust, tuple(r.identity), r.boundary, tuple(r.problems))
+                 for (owner, name), r in plan.roles.items() if owner == account.id} if shown else {}
+        buckets = {}
+        for name, (owner, policy, block, problems) in plan.buckets.items():
+            if owner == account.id:
+                buckets[name] = BucketEstate(name, owner, policy, block, tuple(problems))
+        for bucket in model.buckets_in(account.name) if shown else ():
+            buckets.setdefault(bucket.name, BucketEstate(bucket.name, account.id))
+        users = _users(model, plan, account.name, account.id) if shown else {}
+        accounts[account.id] = AccountEstate(account.id, account.name, users, roles, buckets)
+    strays = [f"role {name} is planned in account {owner or '(no pinned account)'}, which the model does not define: "
+              "not analysed" for owner, name in plan.roles if owner not in accounts]
+    return Estate(accounts, frozenset(), tuple(plan.problems + strays))

@@ -1,65 +1,28 @@
-"""The report for people (terminal, via rich), for machines (JSON) and for a pull request (Markdown).
+"""The report for people (terminal), for machines (JSON) and for a pull request (Markdown).
 
-All three read the same `Report`; only the terminal needs rich, imported when used, so `--json` and
-`--markdown` stay fast. Large matrices list only their wrong cells (every cell is in the JSON).
+All three read the same `Report`. Per role, what is wrong comes first, then the complete answer in two lines:
+who may assume it, and what its session may do. Past MAX_ROLES roles only those with findings are listed
+(every role is in the JSON, which holds counts and the findings, never one entry per question asked).
+The terminal needs no library: plain lines, coloured only when the output is a terminal.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TextIO
 
 from offline.analyzer import Violation
+from policypack.iameval.analysis import RoleAnalysis
 from preview.exit_codes import BROKEN
-from preview.matrix import Cell
 from preview.plan import ProgramError, TreeNode
 from preview.report import Report, violation_stack
 
-MAX_ROWS = 200
-HEADERS = {
-    "assume": ("Principal", "Role", "Condition", "Expected", "Actual", "", "Why"),
-    "session": ("Action", "Resource", "Condition", "Expected", "Actual", "", "Why"),
-}
-TITLES = {"assume": "Who may assume which role", "session": "What each role's session may do"}
+MAX_ROLES = 50
+COLOURS = {"red": "31", "green": "32", "yellow": "33", "bold": "1", "dim": "2", "magenta": "35"}
+MAX_TREE_LINES = 200
 VIOLATION_HEADERS = ("Level", "Policy", "Stack", "Resource", "Message")
-
-
-def _yes_no(value: bool | None) -> str:
-    return "?" if value is None else "yes" if value else "no"
-
-
-def _cell_row(cell: Cell) -> list[str]:
-    """Assume cells by principal and role; session cells (grouped by role) by action and resource."""
-    what = [cell.principal, cell.role] if cell.kind == "assume" else [cell.action, cell.resource]
-    why = cell.reason if cell.ok else f"expected: {cell.intent}; actual: {cell.reason}"
-    return [*what, cell.condition or "-", _yes_no(cell.expected), _yes_no(cell.actual), "ok" if cell.ok else "WRONG",
-            why]
-
-
-def _cell_tables(report: Report) -> Iterator[tuple[str, str, list[Cell]]]:
-    """(kind, title, cells) per table: one of who may assume what, one per role's session.
-
-    Past MAX_ROWS cells of a kind, only the wrong ones are listed (all are in the JSON), and the title says so.
-    """
-    for kind in ("assume", "session"):
-        cells = [c for c in report.matrix.cells if c.kind == kind]
-        title = TITLES[kind]
-        if len(cells) > MAX_ROWS:
-            wrong = [c for c in cells if not c.ok]
-            title += f" ({len(cells)} cells, {len(cells) - len(wrong)} as intended: listing the other {len(wrong)})"
-            cells = wrong
-        roles = dict.fromkeys(c.role for c in cells)
-        if kind == "assume" or not roles:
-            yield kind, title, cells
-            continue
-        for role in roles:
-            yield kind, f"{title}: {role}", [c for c in cells if c.role == role]
-
-
-def _violation_row(violation: Violation) -> list[str]:
-    return [violation.enforcement_level, violation.policy_name, violation_stack(violation),
-            f"{violation.resource_type} {violation.resource_name}".strip(), violation.detail]
 
 
 def _node_label(node: TreeNode) -> str:
@@ -74,12 +37,42 @@ def _tree_lines(node: TreeNode, prefix: str = "", last: bool = True, root: bool 
         yield from _tree_lines(child, inner, i == len(node.children) - 1, root=False)
 
 
-def _summary(report: Report) -> str:
-    cells = report.matrix.cells
-    matching = sum(c.ok for c in cells)
-    verdict = "FAILED" if report.failures else "passed"
-    return (f"Preview {verdict}: {len(report.mandatory)} mandatory violation(s), {len(report.violations)} in all; "
-            f"{matching}/{len(cells)} access cells as the model intends.")
+def tree_lines(node: TreeNode) -> list[str]:
+    """The plan tree of a stack; a large one is cut (every resource is in the JSON)."""
+    lines = list(_tree_lines(node))
+    if len(lines) > MAX_TREE_LINES:
+        lines = [*lines[:MAX_TREE_LINES], f"... {len(lines) - MAX_TREE_LINES} more lines (every resource is in --json)"]
+    return lines
+
+
+def _violation_row(violation: Violation) -> list[str]:
+    return [violation.enforcement_level, violation.policy_name, violation_stack(violation),
+            f"{violation.resource_type} {violation.resource_name}".strip(), violation.detail]
+
+
+def _shown_roles(report: Report) -> tuple[list[RoleAnalysis], int]:
+    """The roles to list (those with findings first), and how many as-intended ones were left out."""
+    roles = sorted(report.proof.analysis.roles, key=lambda r: (not r.findings, r.name))
+    if len(roles) <= MAX_ROLES:
+        return roles, 0
+    wrong = [r for r in roles if r.findings]
+    return wrong, len(roles) - len(wrong)
+
+
+def role_lines(role: RoleAnalysis, report: Report) -> tuple[list[str], list[str]]:
+    """(what is wrong, the complete answer) for one role, one line each."""
+    analysis = report.proof.analysis
+    answer = [role.assume_summary(), role.session_summary(analysis.catalogued, analysis.catalogue_date)]
+    if role.wildcards:
+        answer.append("wildcard grants, which will also cover actions AWS adds later: " + "; ".join(role.wildcards))
+    answer.append(f"{role.asked:,} assume questions ({role.evaluated:,} evaluated, the rest refused by construction) "
+                  f"over {len(role.partitions)} condition case(s); {role.session_evaluated:,} session evaluations over "
+                  f"{len(role.session_partitions)} condition case(s)")
+    return [f.text() for f in role.findings], answer + role.notes
+
+
+def _role_title(role: RoleAnalysis) -> str:
+    return f"{role.name} ({role.role.arn})"
 
 
 def error_dict(error: ProgramError) -> dict[str, Any]:
@@ -88,10 +81,10 @@ def error_dict(error: ProgramError) -> dict[str, Any]:
 
 
 def to_json(result: Report | ProgramError) -> str:
-    """The whole report (every cell), or the program error with exit code 2."""
+    """The whole report (compact: counts and findings, not every question), or the program error, exit 2."""
     if isinstance(result, ProgramError):
         return json.dumps({"error": error_dict(result), "exitCode": BROKEN}, indent=2)
-    return json.dumps(result.to_dict(), indent=2)
+    return json.dumps(result.to_dict(), indent=1)
 
 
 def _md(text: str) -> str:
@@ -103,68 +96,81 @@ def _md_table(headers: tuple[str, ...], rows: list[list[str]]) -> list[str]:
     return lines + ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
 
 
+def _notes(report: Report) -> list[str]:
+    return (report.notes + [a.text() for a in report.proof.left_out if not a.deploys] + report.proof.unjudged
+            + report.proof.notes + report.proof.analysis.notes)
+
+
 def to_markdown(result: Report | ProgramError) -> str:
-    """A pull-request comment / job summary: verdict first, failures, then plan, pack and matrix."""
+    """A pull-request comment / job summary: verdict first, failures, access per role, then plan and pack."""
     if isinstance(result, ProgramError):
         return f"## Offline preview\n\n:x: **The program of stack `{result.stack}` failed:** {_md(str(result.error))}\n"
     report = result
     mark = ":x:" if report.failures else ":white_check_mark:"
-    lines = ["## Offline preview", "", f"{mark} {_summary(report)}", ""]
+    lines = ["## Offline preview", "", f"{mark} {report.summary()}", ""]
     lines += [f"- {_md(f)}" for f in report.failures] + ([""] if report.failures else [])
-    lines += [f"> {_md(n)}" for n in report.notes + report.matrix.notes]
-    lines += ["### Plan", ""]
-    for stack in report.stacks:
-        lines += ["```text", *_tree_lines(stack), "```", ""]
+    lines += ["### Access, exhaustively", ""]
+    roles, hidden = _shown_roles(report)
+    for role in roles:
+        wrong, answer = role_lines(role, report)
+        lines += [f"#### {_md(_role_title(role))}", ""]
+        lines += [f"- :x: {_md(w)}" for w in wrong] + [f"- {_md(a)}" for a in answer] + [""]
+    if hidden:
+        lines += [f"{hidden} more role(s) as intended (listed in the JSON report).", ""]
+    lines += [f"> {_md(n)}" for n in _notes(report)] + [""]
     lines += ["### Policy pack", ""]
     lines += _md_table(VIOLATION_HEADERS, [_violation_row(v) for v in report.violations]) if report.violations \
         else ["No violations."]
-    for kind, title, cells in _cell_tables(report):
-        lines += ["", f"### {title}", ""]
-        lines += _md_table(HEADERS[kind], [_cell_row(c) for c in cells])
+    lines += ["", "### Plan", ""]
+    for stack in report.stacks:
+        lines += ["```text", *tree_lines(stack), "```", ""]
     return "\n".join(lines) + "\n"
 
 
-def print_terminal(result: Report | ProgramError) -> None:
-    """Trees and tables with rich, like `pulumi preview` followed by the access matrix."""
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-    from rich.tree import Tree
+class _Out:
+    """Plain lines to a stream, coloured when it is a terminal."""
 
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.colour = stream.isatty()
+
+    def __call__(self, text: str = "", style: str = "") -> None:
+        if self.colour and style:
+            codes = ";".join(COLOURS[s] for s in style.split())
+            text = f"\033[{codes}m{text}\033[0m"
+        self.stream.write(text + "\n")
+
+
+def print_terminal(result: Report | ProgramError, stream: TextIO | None = None) -> None:
+    """Plan trees and pack violations like `pulumi preview`, then the access per role (wrong entries first),
+    the notes, the failures and the verdict."""
     if isinstance(result, ProgramError):
-        Console(stderr=True).print(Text(f"error: {result}", style="bold red"))
+        _Out(sys.stderr)(f"error: {result}", "bold red")
         return
-    console, report = Console(), result
-
-    def add(tree: Tree, node: TreeNode) -> None:
-        label = Text(node.kind + " ", style="dim").append(node.name, style="bold")
-        for key, value in node.properties.items():
-            label.append(f"  {key}=", style="cyan").append(value)
-        branch = tree.add(label)
-        for child in node.children:
-            add(branch, child)
-
+    out, report = _Out(stream or sys.stdout), result
     for stack in report.stacks:
-        tree = Tree(Text(f"stack {stack.name}", style="bold magenta"))
-        for child in stack.children:
-            add(tree, child)
-        console.print(tree)
-
-    def table(title: str, headers: tuple[str, ...], rows: list[list[str]], styles: list[str]) -> None:
-        grid = Table(title=title, title_justify="left", show_lines=False)
-        for header in headers:
-            grid.add_column(header, overflow="fold")
-        for row, style in zip(rows, styles, strict=True):
-            grid.add_row(*(Text(c) for c in row), style=style)
-        console.print(grid)
-
+        for i, line in enumerate(tree_lines(stack)):
+            out(line, "bold magenta" if i == 0 else "")
+        out()
+    out(f"Policy pack: {len(report.violations)} violation(s)", "bold")
     levels = {"mandatory": "red", "advisory": "yellow"}
-    table("Policy pack", VIOLATION_HEADERS, [_violation_row(v) for v in report.violations],
-          [levels.get(v.enforcement_level, "") for v in report.violations])
-    for kind, title, cells in _cell_tables(report):
-        table(title, HEADERS[kind], [_cell_row(c) for c in cells], ["" if c.ok else "bold red" for c in cells])
-    for line in report.notes + report.matrix.notes:
-        console.print(Text(line, style="yellow"))
+    for violation in report.violations:
+        out("  " + "  ".join(_violation_row(violation)), levels.get(violation.enforcement_level, ""))
+    out()
+    out("Access, exhaustively (who may assume each role, what its session may do):", "bold")
+    roles, hidden = _shown_roles(report)
+    for role in roles:
+        wrong, answer = role_lines(role, report)
+        out(f"  {_role_title(role)}", "bold red" if wrong else "bold")
+        for line in wrong:
+            out(f"    WRONG: {line}", "red")
+        for line in answer:
+            out(f"    {line}")
+    if hidden:
+        out(f"  {hidden} more role(s) as intended (listed in --json)", "dim")
+    out()
+    for note in _notes(report):
+        out(note, "yellow")
     for failure in report.failures:
-        console.print(Text(failure, style="red"))
-    console.print(Text(_summary(report), style="bold red" if report.failures else "bold green"))
+        out(failure, "red")
+    out(report.summary(), "bold red" if report.failures else "bold green")

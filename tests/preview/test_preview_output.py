@@ -10,9 +10,11 @@ import pytest
 
 from access.aws_managed import MANAGED_POLICIES, managed_policy
 from offline.mock_run import StackRun
+from policypack.iameval.analysis import Analysis, Assumer, Finding, RoleAnalysis
+from policypack.iameval.estate import RoleEstate
 from preview import render
-from preview.matrix import Cell, Matrix
 from preview.plan import TreeNode, plan_tree
+from preview.proof import Proof
 from preview.report import Report
 from preview.values import REDACTED
 from tests.conftest import run_with_model
@@ -62,38 +64,55 @@ def test_a_secret_trust_policy_is_redacted_in_the_tree(raw: dict[str, Any], tmp_
     assert "s3cr3t-id" not in json.dumps(tree.to_dict())
 
 
-def fake_cell(ok: bool, principal: str = "Mallory | admin") -> Cell:
-    return Cell("assume", principal, "UpdateApp", "sts:AssumeRole", "arn:aws:iam::999999999999:role/UpdateApp", "",
-                False, not ok, "not in any group", "Allow in admin")
+def role(name: str, wrong: bool = False) -> RoleAnalysis:
+    analysed = RoleAnalysis(RoleEstate(f"arn:aws:iam::999999999999:role/{name}", name, None),
+                            assumers=[Assumer("David (Developers)", "arn:aws:iam::111111111111:user/David", "user")])
+    if wrong:
+        analysed.findings.append(Finding(name, "assume", "Mallory | admin", ("sts:AssumeRole",), (analysed.role.arn,),
+                                         "", True, False, "allowed: Allow in statement 0 of policy admin",
+                                         "nothing in the intent lets it assume it"))
+    return analysed
 
 
-def test_markdown_escapes_table_cells() -> None:
-    report = Report([], [], Matrix([fake_cell(ok=False)]))
-    markdown = render.to_markdown(report)
-    assert "| Mallory \\| admin | UpdateApp | - | no | yes | WRONG |" in markdown
+def report_of(*roles: RoleAnalysis) -> Report:
+    return Report([], [], Proof(Analysis(list(roles), "222222222222", "a catalogue", "2026-09-26", 20000)))
+
+
+def test_markdown_escapes_and_puts_the_verdict_first() -> None:
+    markdown = render.to_markdown(report_of(role("UpdateApp", wrong=True)))
     assert markdown.splitlines()[2].startswith(":x: Preview FAILED")
+    assert "- :x: UpdateApp: Mallory \\| admin may assume it: granted, not intended" in markdown
 
 
 @pytest.mark.parametrize("to_text", [render.to_markdown, lambda report: render_terminal(report)])
-def test_large_matrices_list_only_their_wrong_cells(to_text: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    cells = [fake_cell(ok=True, principal=f"user{i}") for i in range(render.MAX_ROWS)] + [fake_cell(ok=False)]
-    text = to_text(Report([], [], Matrix(cells)))
-    assert "201 cells, 200 as intended: listing the other 1" in " ".join(text.split())
-    assert "user7" not in text and "Mallory" in text
+def test_many_roles_list_only_those_with_findings(to_text: Any) -> None:
+    roles = [role(f"Role{i:03d}") for i in range(render.MAX_ROLES)] + [role("Wrong", wrong=True)]
+    text = to_text(report_of(*roles))
+    assert f"{render.MAX_ROLES} more role(s) as intended" in text
+    assert "Role007" not in text and "Mallory" in text
+
+
+def test_the_terminal_lists_wrong_entries_first() -> None:
+    text = render_terminal(report_of(role("UpdateApp", wrong=True)))
+    lines = [line.strip() for line in text.splitlines()]
+    start = lines.index("UpdateApp (arn:aws:iam::999999999999:role/UpdateApp)")
+    assert lines[start + 1].startswith("WRONG: UpdateApp: Mallory | admin may assume it")
+    assert lines[start + 2] == "may assume: David (Developers); nobody else"
 
 
 def render_terminal(report: Report) -> str:
-    """What the terminal renderer prints, captured (rich writes to stdout)."""
+    """What the terminal renderer prints."""
     import io
-    from contextlib import redirect_stdout
-    with redirect_stdout(io.StringIO()) as out:
-        render.print_terminal(report)
+    out = io.StringIO()
+    render.print_terminal(report, out)
     return out.getvalue()
 
 
-def test_json_keeps_every_cell() -> None:
-    cells = [fake_cell(ok=True, principal=f"user{i}") for i in range(render.MAX_ROWS + 1)]
-    assert len(json.loads(render.to_json(Report([], [], Matrix(cells))))["access"]) == render.MAX_ROWS + 1
+def test_json_holds_every_role_with_counts() -> None:
+    roles = [role(f"Role{i:03d}") for i in range(render.MAX_ROLES + 1)]
+    report = json.loads(render.to_json(report_of(*roles)))
+    assert len(report["access"]["roles"]) == render.MAX_ROLES + 1
+    assert report["access"]["roles"][0]["mayAssume"][0]["principal"] == "David (Developers)"
 
 
 def test_managed_policy_texts_match_awss_published_versions() -> None:
