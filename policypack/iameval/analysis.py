@@ -117,7 +117,7 @@ class RoleIntent:
             return True, self.may[key]
         if arn in self.if_allowed:
             return None, "the trust names it: it may if its own policies allow it"
-        return False, self.may_not.get(key, f"nothing intends it to assume {self.name}")
+        return False, self.may_not.get(key, f"nothing in the intent lets it assume {self.name}")
 
     def conditions_met(self, context: Mapping[str, str], account: str) -> tuple[bool, str]:
         """Whether a request with this context meets the required conditions, and what it lacks if not."""
