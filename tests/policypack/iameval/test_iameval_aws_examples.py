@@ -27,7 +27,8 @@ def deny(action: str | list[str], resource: str | list[str] = "*", **more: Any) 
 
 
 def test_an_explicit_deny_overrides_any_allow():
-    """Policy evaluation logic: "An explicit deny in any of these policies overrides the allow." """
+    """Policy evaluation for requests within a single account: "An explicit deny in any of the policies
+    overrides the allow." """
     caller = Caller(CARLOS, (policy("allow-all", allow("*")), policy("deny-iam", deny("iam:*"))))
     decision = evaluate(caller, Request("iam:CreateUser", f"arn:aws:iam::{A}:user/x"))
     assert not decision.allowed
@@ -94,8 +95,9 @@ def test_a_trust_policy_must_allow_even_within_the_account():
 
 
 def test_not_action_with_allow_grants_everything_else():
-    """NotAction: "Allow all services except IAM ... the NotAction element matches everything except the
-    listed actions"; it does not deny the listed ones, it just does not allow them."""
+    """NotAction: "NotAction is an advanced policy element that explicitly matches everything except the
+    specified list of actions." With Allow it grants everything else; the listed actions are not denied, merely
+    not allowed by it (an implicit deny)."""
     caller = Caller(CARLOS, (policy("not-iam", {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}),))
     assert evaluate(caller, Request("s3:GetObject", f"{BUCKET}/k")).allowed
     decision = evaluate(caller, Request("iam:CreateUser", f"arn:aws:iam::{A}:user/x"))
@@ -103,7 +105,8 @@ def test_not_action_with_allow_grants_everything_else():
 
 
 def test_not_resource_with_deny_denies_everything_else():
-    """NotResource: deny everything except the HR payroll folder ("all resources except the ones listed")."""
+    """NotResource: "NotResource is an advanced policy element that explicitly matches every resource except
+    those specified"; with Deny, everything but the payroll folder is denied."""
     caller = Caller(CARLOS, (policy("payroll", allow("s3:*", "*"), {
         "Effect": "Deny", "Action": "s3:*",
         "NotResource": ["arn:aws:s3:::HRBucket/Payroll", "arn:aws:s3:::HRBucket/Payroll/*"]}),))
@@ -172,7 +175,7 @@ def test_if_exists_holds_when_the_key_is_absent():
 
 
 def test_for_all_values_is_true_for_an_empty_set():
-    """ForAllValues: "returns true if every context key value in the request matches at least one context key
+    """ForAllValues: "The condition returns true if every context key value in the request matches a context key
     value in the policy. It also returns true if there are no context keys in the request." """
     caller = Caller(CARLOS, (policy("tags", allow("ec2:CreateTags", Condition={
         "ForAllValues:StringEquals": {"aws:TagKeys": ["environment", "cost-center"]}})),))
@@ -184,8 +187,9 @@ def test_for_all_values_is_true_for_an_empty_set():
 
 
 def test_for_any_value_needs_one_match():
-    """ForAnyValue: "returns true if any one of the context key values in the request matches any one of the
-    context key values in the policy ... returns false if there are no context keys" (no key: false)."""
+    """ForAnyValue: "tests whether at least one member of the set of request context key values matches at
+    least one member of the set of context key values in your policy condition"; a request without the key has
+    no such member, so the condition is false."""
     caller = Caller(CARLOS, (policy("tags", allow("ec2:CreateTags", Condition={
         "ForAnyValue:StringEquals": {"aws:TagKeys": ["environment"]}})),))
     tags = f"arn:aws:ec2:us-east-1:{A}:instance/i-1"
@@ -207,8 +211,9 @@ def test_null_checks_whether_a_key_is_absent():
 
 def test_home_folder_with_the_username_variable():
     """Policy variables: "Resource": "arn:aws:s3:::amzn-s3-demo-bucket/home/${aws:username}/*" and the
-    s3:prefix condition let each user reach only their own folder; "Variables are ... replaced with a value from
-    the request itself", and "Version": "2012-10-17" is required for them."""
+    s3:prefix condition let each user reach only their own folder: "When the policy is evaluated, the policy
+    variables are replaced with values that come from the context of the request itself." With an earlier
+    Version, "variables like ${aws:username} are treated as literal strings in the policy"."""
     home = policy("home", allow("s3:ListBucket", BUCKET, Condition={"StringLike": {"s3:prefix": [
         "", "home/", "home/${aws:username}/*"]}}), allow(["s3:GetObject", "s3:PutObject"],
                                                         f"{BUCKET}/home/${{aws:username}}/*"))
@@ -223,9 +228,9 @@ def test_home_folder_with_the_username_variable():
 
 
 def test_mfa_age_limit():
-    """Global condition keys, aws:MultiFactorAuthAge: "the number of seconds since the requesting principal was
-    authenticated using MFA"; the documented example allows only with MFA used within the last hour
-    (NumericLessThan 3600), and the key is absent without MFA."""
+    """Global condition keys, aws:MultiFactorAuthAge: the number of seconds since the principal last used MFA,
+    absent when it did not; the documented example allows only with MFA used within the last hour
+    (NumericLessThan 3600)."""
     caller = Caller(CARLOS, (policy("mfa", allow("ec2:StopInstances", Condition={
         "Bool": {"aws:MultiFactorAuthPresent": "true"}, "NumericLessThan": {"aws:MultiFactorAuthAge": "3600"}})),))
     instance = f"arn:aws:ec2:us-east-1:{A}:instance/i-1"
