@@ -34,6 +34,9 @@ ENFORCEMENT_LEVELS = ("advisory", "mandatory", "remediate", "disabled")
 _LEVEL_TO_PROTO = {level: analyzer_pb2.EnforcementLevel.Value(level.upper()) for level in ENFORCEMENT_LEVELS}
 _PROTO_TO_LEVEL = {value: level for level, value in _LEVEL_TO_PROTO.items()}
 _POLICY_TYPES = {analyzer_pb2.POLICY_TYPE_RESOURCE: "resource", analyzer_pb2.POLICY_TYPE_STACK: "stack"}
+_SEVERITIES = {
+    value: name.removeprefix("POLICY_SEVERITY_").lower() for name, value in analyzer_pb2.PolicySeverity.items()
+}
 
 
 class PolicyConfigError(ValueError):
@@ -57,6 +60,9 @@ class PolicyInfo:
     enforcement_level: str
     kind: str  # "resource" or "stack"
     config_schema: Mapping[str, Any]
+    severity: str = "unspecified"  # "low" ... "critical", as pulumi-policy 1.21 declares it
+    remediation_steps: str = ""
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,15 @@ class Violation:
     def detail(self) -> str:
         """The message without the policy description the SDK puts in front of it."""
         return self.message.removeprefix(self.description).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Remediation:
+    """A policy's rewrite of a resource's inputs (or why it could not run)."""
+
+    policy_name: str
+    properties: Mapping[str, Any]
+    diagnostic: str = ""
 
 
 def parse_policy_config(raw: Mapping[str, Any]) -> dict[str, PolicyConfig]:
@@ -251,6 +266,9 @@ class PolicyPackAnalyzer:
                 enforcement_level=_PROTO_TO_LEVEL[policy.enforcementLevel],
                 kind=_POLICY_TYPES.get(policy.policy_type, "unknown"),
                 config_schema=json_format.MessageToDict(policy.configSchema) if policy.HasField("configSchema") else {},
+                severity=_SEVERITIES.get(policy.severity, "unspecified"),
+                remediation_steps=policy.remediation_steps,
+                url=policy.url,
             )
             for policy in reply.policies
         )
@@ -325,6 +343,16 @@ class PolicyPackAnalyzer:
         )
         reply = self.stub.AnalyzeStack(request, timeout=self.rpc_timeout)
         return self._violations(reply, by_urn, default=None)
+
+    def remediate(self, resource: PlannedResource, stack: Sequence[PlannedResource] = ()) -> list[Remediation]:
+        """Remediate one resource, as the CLI does before Analyze for policies configured as "remediate"."""
+        providers = {candidate.urn: candidate for candidate in stack}
+        request = analyzer_pb2.AnalyzeRequest(**self._described(resource, providers))
+        reply = self.stub.Remediate(request, timeout=self.rpc_timeout)
+        return [
+            Remediation(item.policyName, json_format.MessageToDict(item.properties), item.diagnostic)
+            for item in reply.remediations
+        ]
 
     def preview(self, resources: Sequence[PlannedResource]) -> list[Violation]:
         """What `pulumi preview --policy-pack` reports: Analyze for every resource, then AnalyzeStack."""

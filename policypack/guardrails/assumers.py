@@ -43,15 +43,12 @@ class Admission:
 
 
 def _caller_arn(arn: str) -> str | None:
-    """An IAM principal ARN as the engine's caller: an assumed-role session acts as its role; wildcards filled."""
+    """An IAM principal ARN as the engine's caller (role, user or role session), wildcards filled in."""
     arn = arn.replace("*", "x").replace("?", "x")
     parts = arn.split(":", 5)
     if len(parts) != 6 or parts[0] != "arn" or not is_account_id(parts[4]):
         return None
-    if parts[2] == "sts" and parts[5].startswith("assumed-role/"):
-        role = parts[5].split("/")[1]
-        return f"arn:{parts[1]}:iam::{parts[4]}:role/{role}"
-    if parts[2] == "iam" and parts[5].startswith(("role/", "user/")):
+    if (parts[2], parts[5].split("/", 1)[0]) in (("sts", "assumed-role"), ("iam", "role"), ("iam", "user")):
         return arn
     return None
 
