@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 REQUIREMENTS := requirements.txt requirements-dev.txt policypack/requirements.txt constraints.txt
 
-.PHONY: preview test rehearse lint bench clean
+.PHONY: preview test rehearse verify lint bench clean
 
 $(INSTALLED): $(REQUIREMENTS)
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ test: $(INSTALLED)
 ## rehearse: the tutorial's step 3 as David and Theresa against an emulated AWS (moto on 127.0.0.1)
 rehearse: $(INSTALLED)
 	$(PY) -m rehearsal
+
+## verify: the live accounts against the model's intent and the program (read-only; each stack's credentials)
+verify: $(INSTALLED)
+	$(PY) -m verify
 
 ## bench: the speed figures of the policy pack and the preview
 bench: $(INSTALLED)

@@ -10,14 +10,19 @@ authorises `GetPublicAccessBlock` as `s3:GetPublicAccessBlock`, where AWS requir
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import boto3
 
 from access import documents
 from access.model import AccessModel, Account, StackSettings
+from offline.mock_run import StackRun
+from rehearsal import prerequisites
+from rehearsal.apply import apply, plan_calls
 from rehearsal.emulator import Emulator, Keys
+from rehearsal.rehearse import shared_model
 from verify.credentials import AccountSession, open_account
 
 AUDITOR = "verify-auditor"
@@ -56,3 +61,24 @@ class EmulatedCredentials:
         base = boto3.Session(aws_access_key_id=keys.access_key_id, aws_secret_access_key=keys.secret_access_key,
                              region_name=account.region)
         return open_account(stack, account, settings, self.endpoint, base)
+
+
+def deploy(emulator: Emulator, runs: Sequence[StackRun]) -> tuple[AccessModel, dict[str, Keys]]:
+    """The stacks' state in the emulator as after `pulumi up` (prerequisites, then every resource as the program
+    built it), and each account's auditor keys: what tests and benchmarks verify. Authorisation stays off."""
+    model = shared_model(runs)
+    prerequisites.create(emulator, model)
+    apply(emulator, [call for run in runs for call in plan_calls(run)])
+    return model, create_auditors(emulator, model)
+
+
+def aws_profiles(directory: Path, profiles: Mapping[str, Keys], endpoint: str, region: str) -> dict[str, str]:
+    """An AWS config and credentials file holding `profiles` (name -> keys) in `directory`, and the environment
+    that points boto3 at them and at the emulator: how an operator would run `python -m verify` against it."""
+    config, credentials = directory / "config", directory / "credentials"
+    config.write_text("".join(f"[profile {name}]\nregion = {region}\n" for name in profiles))
+    credentials.write_text("".join(f"[{name}]\naws_access_key_id = {keys.access_key_id}\n"
+                                   f"aws_secret_access_key = {keys.secret_access_key}\n"
+                                   for name, keys in profiles.items()))
+    return {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
+            "AWS_ENDPOINT_URL": endpoint}

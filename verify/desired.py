@@ -46,6 +46,14 @@ BUCKET_POLICY_PART = "bucket policy"
 BLOCK = "public access block"
 
 
+INLINE_PREFIX = "inline "
+
+
+def inline_entry(name: str) -> str:
+    """How an inline policy appears among an identity's policies (attached ones appear by ARN)."""
+    return f"{INLINE_PREFIX}{name}"
+
+
 class AbsentError(LookupError):
     """What the live account lacks (the resource, or the part of it), in words."""
 
@@ -119,7 +127,7 @@ def read(live: LiveAccount, where: Where) -> Any:
     parts = {
         TRUST: lambda: _present(identity.trust, f"role {where.name} has no trust policy"),
         BOUNDARY: lambda: identity.boundary,
-        POLICIES: lambda: frozenset(identity.attached) | {f"inline {name}" for name in identity.inline},
+        POLICIES: lambda: frozenset(identity.attached) | {inline_entry(name) for name in identity.inline},
         INLINE: lambda: _present(identity.inline.get(where.policy), f"no inline policy {where.policy}"),
         GROUPS: lambda: frozenset(identity.groups),
         EXISTS: lambda: True,
@@ -167,7 +175,7 @@ class _Collector:
             self._holds(owner, inputs[owner], inputs["policyArn"])
         elif kind in (ROLE_POLICY, GROUP_POLICY):
             owner = "role" if kind == ROLE_POLICY else "group"
-            self._holds(owner, inputs[owner], f"inline {inputs['name']}")
+            self._holds(owner, inputs[owner], inline_entry(inputs["name"]))
             self.expect(Where(owner, inputs[owner], INLINE, inputs["name"]), DOCUMENT, as_document(inputs["policy"]))
         elif kind == GROUP:
             self._creates("group", inputs["name"])

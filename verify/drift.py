@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from access.bounds import shown
-from verify.desired import DOCUMENT, NAMES, AbsentError, Expectation, read
+from verify.desired import DOCUMENT, INLINE_PREFIX, NAMES, AbsentError, Expectation, read
 from verify.live import LiveAccount
 from verify.normalise import normalise
 
@@ -52,19 +52,28 @@ def _listed(items: Sequence[str]) -> str:
     return "; ".join(items[:MAX_LISTED]) + more
 
 
+def _statements(document: Mapping[str, Any]) -> dict[str, str]:
+    """Each statement by its comparison key (actions' case folded), shown as written (compact)."""
+    written = normalise(dict(document), mask_external_id=True, fold_case=False)["Statement"]
+    return {_key(normalise({"Statement": [w]})["Statement"][0]): _compact(w) for w in written}
+
+
+def _key(statement: Any) -> str:
+    return json.dumps(statement, sort_keys=True)
+
+
 def document_difference(desired: Mapping[str, Any], live: Mapping[str, Any]) -> str:
     """What the live document has that the program's lacks, and the reverse, statement by statement."""
     want, got = normalise(dict(desired), mask_external_id=True), normalise(dict(live), mask_external_id=True)
     parts = []
     if want["Version"] != got["Version"]:
         parts.append(f"Version is {got['Version']}, the program writes {want['Version']}")
-    wanted = {_compact(s) for s in want["Statement"]}
-    found = {_compact(s) for s in got["Statement"]}
-    if found - wanted:
-        parts.append(f"live has {_listed(sorted(found - wanted))}")
-    if wanted - found:
-        parts.append(f"the program's {_listed(sorted(wanted - found))} is not live")
-    other = sorted(set(want) ^ set(got) | {k for k in set(want) & set(got) if want[k] != got[k]}
+    wanted, found = _statements(desired), _statements(live)
+    if set(found) - set(wanted):
+        parts.append(f"live only: {_listed([found[k] for k in sorted(set(found) - set(wanted))])}")
+    if set(wanted) - set(found):
+        parts.append(f"the program's, not live: {_listed([wanted[k] for k in sorted(set(wanted) - set(found))])}")
+    other = sorted((set(want) ^ set(got)) | {k for k in set(want) & set(got) if want[k] != got[k]}
                    - {"Version", "Statement"})
     if other:
         parts.append(f"top-level keys differ: {', '.join(other)}")
@@ -79,8 +88,9 @@ def _difference(expectation: Expectation, value: Any) -> str:
         return "" if same else document_difference(desired, value)
     if expectation.compare == NAMES:
         parts = []
-        if desired - value:
-            parts.append(f"lacks {', '.join(sorted(desired - value))}")
+        lacking = sorted(n for n in desired - value if not n.startswith(INLINE_PREFIX))  # each has its own line
+        if lacking:
+            parts.append(f"lacks {', '.join(lacking)}")
         if expectation.exact and value - desired:
             parts.append(f"also has {', '.join(sorted(value - desired))}, which the program does not deploy")
         return "; ".join(parts)

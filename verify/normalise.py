@@ -51,7 +51,7 @@ def _condition(value: Any, mask_external_id: bool) -> Any:
             for operator, keys in value.items()}
 
 
-def _statement(statement: Any, mask_external_id: bool) -> Any:
+def _statement(statement: Any, mask_external_id: bool, fold_case: bool) -> Any:
     if not isinstance(statement, Mapping):
         return statement
     normal: dict[str, Any] = {}
@@ -60,7 +60,7 @@ def _statement(statement: Any, mask_external_id: bool) -> Any:
             continue
         if key in LISTS:
             value = _strings(value)
-            if key in ("Action", "NotAction"):
+            if key in ("Action", "NotAction") and fold_case:
                 value = sorted({v.lower() for v in value})
         elif key in ("Principal", "NotPrincipal"):
             value = _principal(value)
@@ -70,16 +70,15 @@ def _statement(statement: Any, mask_external_id: bool) -> Any:
     return normal
 
 
-def normalise(document: Document, mask_external_id: bool = False) -> Document:
-    """The canonical form of a policy document (see the module's docstring for what is normalised away)."""
+def normalise(document: Document, mask_external_id: bool = False, fold_case: bool = True) -> Document:
+    """The canonical form of a policy document (see the module's docstring for what is normalised away).
+
+    `fold_case=False` keeps actions as written, to show a difference in the document's own words.
+    """
     statements = document.get("Statement", [])
     statements = statements if isinstance(statements, list) else [statements]
-    canonical = [_statement(s, mask_external_id) for s in statements]
+    canonical = [_statement(s, mask_external_id, fold_case) for s in statements]
     other = {k: v for k, v in document.items() if k not in ("Statement", "Id", "Version")}
     return {**other, "Version": document.get("Version", DEFAULT_VERSION),
             "Statement": sorted(canonical, key=lambda s: json.dumps(s, sort_keys=True))}
 
-
-def same(desired: Document, live: Document, mask_external_id: bool = False) -> bool:
-    """Whether two documents mean the same (see `normalise`)."""
-    return normalise(desired, mask_external_id) == normalise(live, mask_external_id)

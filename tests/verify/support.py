@@ -11,17 +11,15 @@ import http.client
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from botocore.client import BaseClient
 
 from access.model import AccessModel
-from offline.mock_run import PROJECT_DIR, run_stack
-from rehearsal import prerequisites
-from rehearsal.apply import apply, plan_calls
+from offline.mock_run import PROJECT_DIR, StackRun, run_stack
 from rehearsal.emulator import LOOPBACK, Emulator, EmulatorError, Keys
-from rehearsal.rehearse import shared_model
-from rehearsal.verification import EmulatedCredentials, create_auditors
+from rehearsal.verification import EmulatedCredentials, aws_profiles, deploy
 from verify.run import Verification, verify
 from verify.stacks import paired_stacks
 
@@ -59,26 +57,21 @@ class Tutorial:
                       EmulatedCredentials(self.emulator.endpoint, self.keys))
 
 
+@cache
+def tutorial_runs() -> tuple[StackRun, ...]:
+    """Both stacks' programs, run once for all the tests that deploy them."""
+    return tuple(run_stack(stack) for stack in ("prod", "dev"))
+
+
 def seed(emulator: Emulator) -> Tutorial:
     """A wiped emulator with the tutorial deployed in it (authorisation stays off)."""
     reset(emulator)
-    runs = [run_stack(stack) for stack in ("prod", "dev")]
-    model = shared_model(runs)
-    prerequisites.create(emulator, model)
-    apply(emulator, [call for run in runs for call in plan_calls(run)])
-    return Tutorial(emulator, model, create_auditors(emulator, model))
+    model, keys = deploy(emulator, tutorial_runs())
+    return Tutorial(emulator, model, keys)
 
 
-def aws_profiles(directory: Path, profiles: Mapping[str, Keys], endpoint: str) -> dict[str, str]:
-    """An AWS config and credentials file with `profiles`, and the environment that points boto3 at them."""
-    config = directory / "config"
-    credentials = directory / "credentials"
-    config.write_text("".join(f"[profile {name}]\nregion = {REGION}\n" for name in profiles))
-    credentials.write_text("".join(f"[{name}]\naws_access_key_id = {keys.access_key_id}\n"
-                                   f"aws_secret_access_key = {keys.secret_access_key}\n"
-                                   for name, keys in profiles.items()))
-    return {"AWS_CONFIG_FILE": str(config), "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
-            "AWS_ENDPOINT_URL": endpoint}
+def profiles_environment(directory: Path, profiles: Mapping[str, Keys], endpoint: str) -> dict[str, str]:
+    return aws_profiles(directory, profiles, endpoint, REGION)
 
 
 def clean_environment(extra: Mapping[str, str]) -> dict[str, str]:
