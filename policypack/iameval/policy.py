@@ -79,9 +79,11 @@ class Statement:
     not_principals: tuple[tuple[str, tuple[str, ...]], ...] | None = None
     conditions: tuple[Condition, ...] = ()
     version: str = "2012-10-17"  # of the holding policy: whether variables are substituted
+    deny: bool = field(init=False, repr=False, compare=False)  # Effect is Deny (read in every evaluation)
     _compiled: _Compiled = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "deny", self.effect == "Deny")
         object.__setattr__(self, "_compiled", _Compiled(self))
 
     def label(self) -> str:
@@ -89,17 +91,13 @@ class Statement:
         sid = f' "{self.sid}"' if self.sid else ""
         return f"statement {self.index}{sid} of policy {self.policy}"
 
-    @property
-    def deny(self) -> bool:
-        return self.effect == "Deny"
-
     def applies(self, action: str, resource: str, lookup: Lookup) -> bool:
         """Whether the statement covers the request: `action` lower-cased, `lookup` the request's context keys
         (lower-cased). Who the caller is, is a separate question (`admits`)."""
         compiled = self._compiled
         if not compiled.action(action) or not compiled.resource(resource, lookup):
             return False
-        return all(test(lookup) for test in compiled.conditions)
+        return not compiled.conditions or all(test(lookup) for test in compiled.conditions)
 
     def admits(self, arn: str, account: str, has_boundary: bool) -> str | None:
         """How the statement's Principal/NotPrincipal names the caller: matching.DIRECT, matching.ACCOUNT, or
