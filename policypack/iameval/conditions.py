@@ -26,7 +26,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from .matching import ARN, STRING, compile_pattern
@@ -58,8 +57,11 @@ def _lower(value: str) -> str:
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
-def _number(value: str) -> Decimal | None:
-    return Decimal(value) if _NUMBER.fullmatch(value) else None
+def _number(value: str) -> int | float | None:
+    """Integers exactly (Python compares int and float exactly too), decimals as floats."""
+    if not _NUMBER.fullmatch(value):
+        return None
+    return float(value) if "." in value else int(value)
 
 
 def _date(value: str) -> float | None:

@@ -81,10 +81,18 @@ class Statement:
     version: str = "2012-10-17"  # of the holding policy: whether variables are substituted
     deny: bool = field(init=False, repr=False, compare=False)  # Effect is Deny (read in every evaluation)
     _compiled: _Compiled = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "deny", self.effect == "Deny")
         object.__setattr__(self, "_compiled", _Compiled(self))
+        object.__setattr__(self, "_hash", hash((self.policy, self.index, self.effect, self.actions, self.not_actions,
+                                                self.resources, self.not_resources, self.principals,
+                                                self.not_principals, self.conditions)))
+
+    def __hash__(self) -> int:
+        """Computed once: statements and policies key the analysis's caches."""
+        return self._hash
 
     def label(self) -> str:
         """How explanations name it: `statement 2 "Sid" of policy X`."""
@@ -166,6 +174,13 @@ class Policy:
     name: str
     version: str
     statements: tuple[Statement, ...]
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.name, self.version, self.statements)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 def parse_policy(name: str, document: str | Mapping[str, Any]) -> Policy:
