@@ -56,17 +56,24 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def preview(stacks: Sequence[str] | None, project_dir: Path, policy_config: Path | None = None,
             process: PackProcess | None = None) -> Report:
-    """Run the programs while the pack boots, then analyse while the pack checks the plan."""
+    """Run the programs while the pack boots, each stack checked by the pack as soon as its program is done, and
+    analyse while the pack finishes."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from offline.analyzer import Violation
     from preview.pack import PackRun
     from preview.plan import run_stacks
     from preview.report import build_report
     from preview.scope import choose_stacks
 
-    with PackRun(config_path=policy_config, process=process) as pack:
+    with PackRun(config_path=policy_config, process=process) as pack, \
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-pack") as pool:
         scope = choose_stacks(project_dir, stacks)
-        runs = run_stacks(scope.stacks, project_dir)
+        checks: list[Future[list[Violation]]] = []
+        runs = run_stacks(scope.stacks, project_dir, lambda run: checks.append(pool.submit(pack.check_run, run)))
         note = [] if pack.config_path.exists() else [f"{pack.config_path} not found: the pack ran with its defaults"]
-        return build_report(runs, pack.check, project_dir, scope, note)
+        return build_report(runs, lambda _: [v for check in checks for v in check.result()], project_dir, scope,
+                            note)
 
 
 def _one_line(error: BaseException) -> str:

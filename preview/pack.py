@@ -1,8 +1,8 @@
 """The policy pack's verdict on the plan, through the analyzer protocol client in `offline/analyzer.py`.
 
 The pack runs in its own Python process and takes about as long to boot as both programs take to run, so
-it is started first, on a background thread, and only waited for once the plan and the access matrix are
-done: the two overlap on the machine's second core instead of adding up.
+it is started first, on a background thread; each stack is checked as soon as its program is done, while the
+next program runs and the analysis works: the pack works on the machine's second core instead of adding up.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class PackRun:
         self.config_path = config_path or pack_dir / CONFIG_FILE
         self.analyzer = PolicyPackAnalyzer(pack_dir, process=process)
         self._error: BaseException | None = None
+        self._lock = threading.Lock()  # one stack at a time: configure_stack holds until its AnalyzeStack
         self._thread = threading.Thread(target=self._start, name="policy-pack-start", daemon=True)
         self._thread.start()
 
@@ -42,29 +43,33 @@ class PackRun:
         self.close()
 
     def _start(self) -> None:
+        """Start the pack and configure it from `config_path` (by default the pack's policy-config.json, which CI
+        passes to the Pulumi action), if there is one, while the programs run."""
         try:
             self.analyzer.start()
-        except BaseException as error:  # handed to the main thread by check()
+            self.analyzer.configure(load_policy_config(self.config_path) if self.config_path.exists() else {})
+        except BaseException as error:  # handed to the main thread by check_run()
             self._error = error
 
-    def check(self, runs: Sequence[StackRun]) -> list[Violation]:
-        """What `pulumi preview --policy-pack` reports for each stack: Analyze per resource, then AnalyzeStack.
-
-        Configured from `config_path` (by default the pack's policy-config.json, which CI passes to the Pulumi
-        action), if there is one.
-        """
+    def _ready(self) -> None:
         self._thread.join()
         if self._error is not None:
             raise self._error
-        self.analyzer.configure(load_policy_config(self.config_path) if self.config_path.exists() else {})
+
+    def check_run(self, run: StackRun) -> list[Violation]:
+        """What `pulumi preview --policy-pack` reports for one stack: Analyze per resource, then AnalyzeStack."""
+        self._ready()
         violations: list[Violation] = []
-        with ThreadPoolExecutor(max_workers=PACK_WORKERS, thread_name_prefix="analyze") as pool:
-            for run in runs:
-                self.analyzer.configure_stack(run.config.stack, run.config.project)
-                for found in pool.map(self.analyzer.analyze, run.resources, repeat(providers_of(run.resources))):
-                    violations += found
-                violations += self.analyzer.analyze_stack(run.resources)
+        with self._lock, ThreadPoolExecutor(max_workers=PACK_WORKERS, thread_name_prefix="analyze") as pool:
+            self.analyzer.configure_stack(run.config.stack, run.config.project)
+            for found in pool.map(self.analyzer.analyze, run.resources, repeat(providers_of(run.resources))):
+                violations += found
+            violations += self.analyzer.analyze_stack(run.resources)
         return violations
+
+    def check(self, runs: Sequence[StackRun]) -> list[Violation]:
+        """The pack's violations for every stack of `runs`."""
+        return [v for run in runs for v in self.check_run(run)]
 
     def close(self) -> None:
         self._thread.join()

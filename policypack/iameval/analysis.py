@@ -39,7 +39,7 @@ from functools import cached_property
 
 from . import catalogue as pinned
 from .estate import BucketEstate, Estate, Principal, RoleEstate, arn_account, arn_name
-from .evaluate import Caller, Decision, Request, Target, evaluate
+from .evaluate import Caller, Request, Target, evaluate
 from .matching import ARN, has_wildcard, matcher, matches
 from .policy import Condition, Policy, Statement, parse_policy
 
@@ -493,9 +493,7 @@ class _Actions:
 
     def __init__(self, catalogue: pinned.Catalogue) -> None:
         self.catalogue = catalogue
-        self.display: dict[str, str] = dict(catalogue.by_lower)
-        self.by_service: dict[str, tuple[str, ...]] = {
-            service: tuple(a.lower() for a in actions) for service, actions in catalogue.services.items()}
+        self.display: dict[str, str] = {}  # actions the documents name that the catalogue does not have
         self._expanded: dict[str, frozenset[str]] = {}
         self._sets: dict[int, _ActionSet] = {}
 
@@ -503,8 +501,18 @@ class _Actions:
     def count(self) -> int:
         return len(self.catalogue.actions)
 
+    @property
+    def services(self) -> Iterable[str]:
+        return self.catalogue.services
+
+    @cached_property
+    def by_service(self) -> dict[str, tuple[str, ...]]:
+        """Every catalogued action, lower-cased, by service (only needed when a statement matches them all)."""
+        return {service: tuple(a.lower() for a in actions) for service, actions in self.catalogue.services.items()}
+
     def name(self, action: str) -> str:
-        return self.display.get(action, action)
+        """AWS's spelling of a lower-cased action."""
+        return self.catalogue.by_lower.get(action) or self.display.get(action, action)
 
     def expand(self, pattern: str) -> frozenset[str]:
         if pattern not in self._expanded:
@@ -719,7 +727,7 @@ class _Resource:
     label: str
     bucket: BucketEstate | None = None
 
-    @property
+    @cached_property
     def service(self) -> str:
         return "*" if self.arn == "*" else self.arn.split(":", 3)[2]
 
@@ -731,14 +739,50 @@ class _Group:
     signature: frozenset[int]
     by_service: dict[str, list[str]]
 
+    @cached_property
+    def actions(self) -> list[str]:
+        return [a for actions in self.by_service.values() for a in actions]
+
     @property
     def representative(self) -> str:
-        return next(a for actions in self.by_service.values() for a in actions)
+        return self.actions[0]
 
-    def on(self, resource: _Resource) -> list[str]:
-        if resource.service == "*":
-            return [a for actions in self.by_service.values() for a in actions]
-        return self.by_service.get(resource.service, [])
+
+class _SessionQuestions:
+    """Asks a session one action group on one resource under every condition case, and sorts the answers into
+    what is allowed, what is granted but not promised and what is promised but refused."""
+
+    def __init__(self, caller: Caller, parts: Sequence[Partition], intent: RoleIntent | None,
+                 homes: Mapping[str, frozenset[str]], actions: _Actions) -> None:
+        self.caller = caller
+        self.parts = parts
+        self.intent = intent
+        self.homes = homes
+        self.actions = actions
+        self.evaluated = 0
+        self.allowed: dict[tuple[str, str], list[str]] = defaultdict(list)  # (action, resource label) -> cases
+        self.pending: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
+
+    def __call__(self, group: _Group, resource: _Resource, names: Sequence[str]) -> None:
+        target = Target(resource.bucket.policy if resource.bucket else None, resource.owner)
+        for partition in self.parts:
+            promised, why = self.intent.promised(resource.arn, partition.context) if self.intent else (frozenset(), "")
+            # A promise is checked on its own resource: `s3:ListAllMyBuckets on *` is asked on `*`, not on each
+            # bucket `*` also matches (where it means nothing).
+            home = self.homes.get(resource.arn, frozenset()) & promised
+            request = Request(self.actions.name(group.representative), resource.arn, partition.context)
+            decision = evaluate(self.caller, request, target)
+            self.evaluated += 1
+            if decision.allowed:
+                for action in names:
+                    self.allowed[(action, resource.label)].append(partition.label)
+                surplus = [a for a in names if a not in promised] if self.intent else []
+                if surplus:
+                    self.pending[(True, partition.label, decision.explain(), why)].append((resource.label, *surplus))
+            else:
+                wanted = [a for a in names if a in home]
+                if wanted:
+                    self.pending[(False, partition.label, decision.explain(), why)].append((resource.label, *wanted))
 
 
 # ---- the analysis ----------------------------------------------------------------------------------------------
@@ -769,6 +813,7 @@ class Analyser:
         self._undecided = [c for c in self.callers if c.principal.problems]
         self._bucket_grants = self._index_bucket_grants()
         self._partition_cache: dict[tuple[object, ...], tuple[tuple[Partition, ...], bool]] = {}
+        self._fresh_resources: dict[str, dict[str, list[_Resource]]] = {}
 
     # -- who may assume --
 
@@ -952,10 +997,10 @@ class Analyser:
         return _Resource(arn, account if account.isdigit() and len(account) == 12 else role.account, label)
 
     def _resources(self, role: RoleEstate, statements: Sequence[Statement], buckets: Sequence[BucketEstate],
-                   intent: RoleIntent | None) -> list[_Resource]:
-        """`*`, a representative of each ARN or pattern in play, each relevant bucket and one of its objects, and a
-        fresh resource of each service in the role's own account."""
-        found: dict[str, _Resource] = {"*": _Resource("*", role.account, "*")}
+                   intent: RoleIntent | None) -> dict[str, list[_Resource]]:
+        """By service (`*` for the resource `*`): a representative of each ARN or pattern in play, each relevant
+        bucket and one of its objects, and a fresh resource of each service in the role's own account."""
+        found: dict[str, _Resource] = {}
         patterns = [p for s in statements for p in _resources_of(s)]
         patterns += [g.resource for g in intent.session] if intent else []
         for pattern in patterns:
@@ -966,10 +1011,21 @@ class Analyser:
             found.setdefault(bucket.arn, self._resource(bucket.arn, role, bucket.arn))
             objects = f"{bucket.arn}/{FRESH}-object"
             found.setdefault(objects, self._resource(objects, role, f"{bucket.arn}/*"))
-        for service in self.actions.by_service:
-            for arn, label in _fresh(service, role.account):
-                found.setdefault(arn, _Resource(arn, role.account, label))
-        return list(found.values())
+        by_service: dict[str, list[_Resource]] = defaultdict(list)
+        by_service["*"].append(_Resource("*", role.account, "*"))
+        for resource in found.values():
+            by_service[resource.service].append(resource)
+        for service, fresh in self._fresh(role.account).items():
+            by_service[service] = by_service[service] + fresh if service in by_service else fresh
+        return by_service
+
+    def _fresh(self, account: str) -> dict[str, list[_Resource]]:
+        """A resource of each service in `account` that no document names (built once per account)."""
+        if account not in self._fresh_resources:
+            self._fresh_resources[account] = {
+                service: [_Resource(arn, account, label) for arn, label in _fresh(service, account)]
+                for service in self.actions.services}
+        return self._fresh_resources[account]
 
     def _groups(self, statements: Sequence[Statement], intent: RoleIntent | None) -> list[_Group]:
         sets = [self.actions.of(s) for s in statements]
@@ -1013,45 +1069,19 @@ class Analyser:
         homes: dict[str, frozenset[str]] = defaultdict(frozenset)
         for grant in intent.session if intent else ():
             homes[_concrete(grant.resource, role.account)] |= grant.lowered
-        allowed: dict[tuple[str, str], list[str]] = defaultdict(list)  # (action, resource label) -> cases
-        pending: dict[tuple[object, ...], list[tuple[str, ...]]] = defaultdict(list)
+        ask = _SessionQuestions(caller, parts, intent, homes, self.actions)
         for group in self._groups(statements, intent):
             allows = [i for i in group.signature if not statements[i].deny and sources[i][1] != "boundary"]
-            for resource in resources:
-                names = group.on(resource)
-                if not names:
-                    continue
-                possible = any(tests[i](resource.arn) and (sources[i][1] == "identity" or (
-                    resource.bucket is not None and sources[i][1] == f"bucket:{resource.bucket.name}"))
-                    for i in allows)
-                if not possible and intent is None:
-                    continue
-                for partition in parts:
-                    promised, why = intent.promised(resource.arn, partition.context) if intent else (frozenset(), "")
-                    # A promise is checked on its own resource: `s3:ListAllMyBuckets on *` is asked on `*`,
-                    # not on each bucket `*` also matches (where it means nothing).
-                    home = homes.get(resource.arn, frozenset()) & promised
-                    wanted = [a for a in names if a in home]
-                    if not possible and not wanted:
-                        continue
-                    decision = self._session_decision(caller, group, resource, partition)
-                    result.session_evaluated += 1
-                    if decision.allowed:
-                        for action in names:
-                            allowed[(action, resource.label)].append(partition.label)
-                        surplus = [a for a in names if a not in promised] if intent else []
-                        if surplus:
-                            pending[(True, partition.label, decision.explain(), why)].append(
-                                (resource.label, *surplus))
-                    elif wanted:
-                        pending[(False, partition.label, decision.explain(), why)].append((resource.label, *wanted))
-        result.findings += [self._session_finding(role, key, entries) for key, entries in pending.items()]
+            for service, names in (("*", group.actions), *group.by_service.items()):
+                for resource in resources.get(service, ()):
+                    bucket = f"bucket:{resource.bucket.name}" if resource.bucket is not None else ""
+                    if any(sources[i][1] in ("identity", bucket) and tests[i](resource.arn) for i in allows) or \
+                            resource.arn in homes:
+                        ask(group, resource, names)
+        result.session_evaluated = ask.evaluated
+        result.findings += [self._session_finding(role, key, entries) for key, entries in ask.pending.items()]
+        allowed = ask.allowed
         result.session = _accesses(allowed, len(parts), self.actions)
-
-    def _session_decision(self, caller: Caller, group: _Group, resource: _Resource, partition: Partition) -> Decision:
-        target = Target(resource.bucket.policy if resource.bucket else None, resource.owner)
-        return evaluate(caller, Request(self.actions.name(group.representative), resource.arn, partition.context),
-                        target)
 
     def _session_finding(self, role: RoleEstate, key: tuple[object, ...],
                          entries: list[tuple[str, ...]]) -> Finding:
