@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,9 +114,9 @@ def _admin_policy() -> Any:
     return parse_policy("its own administrator policy", _ADMIN_DOCUMENT)
 
 
-def _synthetic_account(taken: set[str]) -> str:
-    """An account the trust does not name, standing for every account it does not name."""
-    return next(candidate for candidate in ("210987654321", "210987654322", "210987654323") if candidate not in taken)
+def _unnamed_account(named: set[str]) -> str:
+    """An account the trust does not name, standing for every such account (no real account has these IDs)."""
+    return next(candidate for candidate in ("000000000000", "000000000002", "000000000003") if candidate not in named)
 
 
 @functools.lru_cache(maxsize=512)
@@ -133,33 +132,35 @@ def _parsed(text: str) -> tuple[Any, PolicyDocument] | None:
         return None
 
 
-def admissions(trust: str | Mapping[str, Any], role_arn: str, own: str | None,
-               excluded: frozenset[str]) -> list[Admission]:
-    """Principals of accounts outside `excluded` (and other than `own`) that may assume the role.
+@functools.lru_cache(maxsize=512)
+def admissions(trust: str, role_arn: str, own: str | None) -> tuple[Admission, ...]:
+    """The principals of other accounts that may assume the role, one per account (with the engine's reason).
 
-    Empty when the trust cannot be read yet (unknown values during a preview) or is refused by AWS anyway.
+    Asked of every account the trust names and of one it does not name; per account, of a role holding an
+    administrator policy of its own and of every role or user ARN the trust names there. Empty when the trust
+    cannot be read yet (unknown values during a preview) or is refused by AWS anyway. Cached on its arguments:
+    stacks and previews repeat the same trusts.
     """
     from iameval import Caller, Request, Target, evaluate
 
-    parsed = _parsed(trust if isinstance(trust, str) else json.dumps(trust))
+    parsed = _parsed(trust)
     if parsed is None:
-        return []
+        return ()
     policy, document = parsed
     named = accounts_named(document)
-    accounts = sorted((named | {_synthetic_account(named | excluded)}) - excluded - {own})
+    accounts = sorted((named | {_unnamed_account(named)}) - {own})
     callers = [arn for arn in sorted(_named_arns(document)) if arn.split(":")[4] in accounts]
-    for account in accounts:
-        callers += [f"arn:aws:iam::{account}:root", f"arn:aws:iam::{account}:role/{_ELSEWHERE}",
-                    f"arn:aws:iam::{account}:user/{_ELSEWHERE}"]
+    callers += [f"arn:aws:iam::{account}:role/{_ELSEWHERE}" for account in accounts]
     contexts = list(_contexts(document))
     target = Target(policy, own or role_arn.split(":")[4], requires_policy=True)
     found: dict[str, Admission] = {}
     for arn in callers:
         caller = Caller(arn, identity=(_admin_policy(),))
+        if caller.account in found:
+            continue
         for context in contexts:
             decision = evaluate(caller, Request("sts:AssumeRole", role_arn, context), target)
             if decision.allowed:
-                found.setdefault(caller.account, Admission(arn, caller.account, decision.explain()))
+                found[caller.account] = Admission(arn, caller.account, decision.explain())
                 break
-    return list(found.values())
-
+    return tuple(found.values())

@@ -50,6 +50,8 @@ UNKNOWN_VALUES = frozenset(
     }
 )
 
+_PLACEHOLDERS = re.compile("|".join(sorted(UNKNOWN_VALUES)))
+_PLACEHOLDER_LENGTH = min(map(len, UNKNOWN_VALUES))
 _DOCUMENT_ELEMENTS = frozenset({"Version", "Id", "Statement"})
 _STATEMENT_ELEMENTS = frozenset(
     {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"}
@@ -81,7 +83,7 @@ def is_unknown(value: object) -> bool:
     A string that merely contains a placeholder (e.g. an ARN built around an unknown bucket name) is as
     undecidable as the placeholder itself, so rules skip it rather than judge a value that will change.
     """
-    return isinstance(value, str) and any(placeholder in value for placeholder in UNKNOWN_VALUES)
+    return isinstance(value, str) and len(value) >= _PLACEHOLDER_LENGTH and _PLACEHOLDERS.search(value) is not None
 
 
 def has_wildcard(value: str) -> bool:

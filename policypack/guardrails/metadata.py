@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -43,11 +42,11 @@ def _bounded(validate: Validation) -> Validation:
 
     @functools.wraps(validate)
     def wrapper(args: ResourceValidationArgs | StackValidationArgs, report_violation: ReportViolation) -> None:
-        reported: Counter[str | None] = Counter()
+        reported: dict[str | None, int] = {}
 
         def report(message: str, urn: str | None = None) -> None:
-            reported[urn] += 1
-            if reported[urn] <= MAX_REPORTS:
+            reported[urn] = count = reported.get(urn, 0) + 1
+            if count <= MAX_REPORTS:
                 report_violation(message, urn)
 
         try:
@@ -81,10 +80,11 @@ def guarded(
     remediate: Callable[[ResourceValidationArgs], Any] | None = None,
 ) -> ResourceValidationPolicy:
     """A resource policy with its metadata and a bounded validation."""
-    return ResourceValidationPolicy(
+    bounded = _bounded(validate)
+    policy = ResourceValidationPolicy(
         name=name,
         description=description,
-        validate=_bounded(validate),
+        validate=bounded,
         enforcement_level=enforcement_level,
         config_schema=config_schema,
         remediate=remediate,
@@ -92,6 +92,8 @@ def guarded(
         remediation_steps=remediation_steps,
         url=url,
     )
+    policy.guardrails_validate = bounded  # type: ignore[attr-defined]  # runtime.analyze calls it directly
+    return policy
 
 
 def guarded_stack(
@@ -106,13 +108,16 @@ def guarded_stack(
     config_schema: PolicyConfigSchema | None = None,
 ) -> StackValidationPolicy:
     """A stack policy with its metadata and a bounded validation."""
-    return StackValidationPolicy(
+    bounded = _bounded(validate)
+    policy = StackValidationPolicy(
         name=name,
         description=description,
-        validate=_bounded(validate),
+        validate=bounded,
         enforcement_level=enforcement_level,
         config_schema=config_schema,
         severity=severity,
         remediation_steps=remediation_steps,
         url=url,
     )
+    policy.guardrails_validate = bounded  # type: ignore[attr-defined]  # runtime.analyze calls it directly
+    return policy

@@ -19,6 +19,7 @@ Values unknown during a preview are skipped: the proof runs again on `pulumi up`
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -50,23 +51,23 @@ _ROLE_ATTACHMENTS = {
 }
 _ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 _PROBE = "guardrails-probe"
+_UNKNOWN_ACCOUNT = "000000000001"  # a provider pinned to several accounts (or none) leaves the role's unknown
 
 
 def _role_arn(role: PolicyResource, own: str | None) -> str:
     name = known_text(role.props, "name") or role.name
     path = known_text(role.props, "path") or "/"
-    return f"arn:aws:iam::{own or '000000000000'}:role{path}{name}"
+    return f"arn:aws:iam::{own or _UNKNOWN_ACCOUNT}:role{path}{name}"
 
 
-def _trust(role: PolicyResource) -> str | Mapping[str, Any] | None:
-    """The role's trust document when fully known."""
+def _trust(role: PolicyResource) -> str | None:
+    """The role's trust document as JSON text, when fully known."""
     value = read(role.props, "assumeRolePolicy")
-    if not isinstance(value, str | Mapping) or is_unknown(json.dumps(value)):
-        return None
-    return value
+    text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, Mapping) else None
+    return None if text is None or is_unknown(text) else text
 
 
-def _roles(args: StackValidationArgs) -> Iterable[tuple[PolicyResource, str | None, str | Mapping[str, Any]]]:
+def _roles(args: StackValidationArgs) -> Iterable[tuple[PolicyResource, str | None, str]]:
     for resource in args.resources:
         if resource.resource_type == ROLE_TYPE:
             trust = _trust(resource)
@@ -80,7 +81,9 @@ def check_no_outsider(args: StackValidationArgs, report_violation: ReportViolati
     if not allowed:
         args.not_applicable("no allowedAccountIds configured for this policy")
     for role, own, trust in _roles(args):
-        for admission in admissions(trust, _role_arn(role, own), own, allowed):
+        for admission in admissions(trust, _role_arn(role, own), own):
+            if admission.account in allowed:
+                continue
             report_violation(
                 f"role {shown(role.name)} may be assumed by {admission.caller} of account {admission.account}, "
                 f"which is not in the allowlist: {admission.explanation}. Trust only allowlisted accounts, and "
@@ -143,13 +146,20 @@ def _boundary(role: PolicyResource, resources: list[PolicyResource], own: str | 
     return document is not None, document
 
 
-def _escalation(role_arn: str, own: str, identity: list[Any], boundary: Any) -> str | None:
-    """What makes the role's session admin-equivalent, per the engine (None: nothing found)."""
+def _text(document: Any) -> str | None:
+    """A known document as JSON text (None while it holds values unknown during a preview)."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    return None if is_unknown(text) else text
+
+
+@functools.lru_cache(maxsize=512)
+def _escalation(role_arn: str, own: str, identity: tuple[str, ...], boundary: str | None) -> str | None:
+    """What makes the role's session admin-equivalent, per the engine (None: nothing found). Cached: stacks and
+    previews repeat the same roles."""
     from iameval import Caller, PolicyError, Request, evaluate, parse_policy
 
     try:
-        policies = tuple(parse_policy(f"identity policy {index}", doc) for index, doc in enumerate(identity)
-                         if not is_unknown(json.dumps(doc)))
+        policies = tuple(parse_policy(f"identity policy {index}", text) for index, text in enumerate(identity))
         limit = parse_policy("permissions boundary", boundary) if boundary is not None else None
     except PolicyError:
         return None  # the validity rule reports documents AWS refuses
@@ -173,13 +183,14 @@ def check_cross_account_not_admin(args: StackValidationArgs, report_violation: R
     resources = list(args.resources)
     for role, own, trust in _roles(args):
         arn = _role_arn(role, own)
-        foreign = admissions(trust, arn, own, frozenset())
+        foreign = admissions(trust, arn, own)
         if not foreign:
             continue
         readable, boundary = _boundary(role, resources, own)
-        if not readable:
+        if not readable or (boundary is not None and _text(boundary) is None):
             continue
-        why = _escalation(arn, own or arn.split(":")[4], _identity(role, resources, own), boundary)
+        identity = tuple(text for text in map(_text, _identity(role, resources, own)) if text is not None)
+        why = _escalation(arn, own or arn.split(":")[4], identity, _text(boundary) if boundary is not None else None)
         if why:
             accounts = ", ".join(sorted({admission.account for admission in foreign})[:5])
             report_violation(

@@ -65,23 +65,24 @@ def _props(message: Any) -> Any:
     return sdk.unknown_checking_proxy(sdk.deserialize_properties(json_format.MessageToDict(message)))
 
 
-def _run(validate: Callable[[], Any]) -> None:
-    """Run a validation as the SDK does, awaiting it when it is a coroutine."""
-    result = validate()
-    if isawaitable(result):
-        loop = asyncio.new_event_loop()
-        loop.run_until_complete(asyncio.ensure_future(result, loop=loop))
-        loop.close()
-
-
-def _validated(self: Any, response: Any, policy: Any, level: Any, validate: Callable[[Any], Any]) -> None:
-    """One policy's run with the SDK's handling of values unknown during a preview and of not-applicable."""
-    private = "_PolicyAnalyzerServicer__"
+def _validated(self: Any, response: Any, policy: Any, level: Any, args: Any) -> None:
+    """One policy's run, as the SDK runs it: awaited when it is a coroutine, values unknown during a preview and
+    not-applicable reported the SDK's way. The pack's own policies (`metadata.guarded`) are plain functions and
+    are called directly."""
     report = self._create_report_violation(response, policy.name, policy.description, level, policy.severity)
     try:
-        _run(lambda: validate(report))
+        own = getattr(policy, "guardrails_validate", None)
+        if own is not None:
+            own(args, report)
+        else:
+            result = policy.validate(args, report)
+            if isawaitable(result):
+                loop = asyncio.new_event_loop()
+                loop.run_until_complete(asyncio.ensure_future(result, loop=loop))
+                loop.close()
     except sdk.UnknownValueError as error:
-        name, version = getattr(self, private + "policy_pack_name"), getattr(self, private + "policy_pack_version")
+        name = self._PolicyAnalyzerServicer__policy_pack_name
+        version = self._PolicyAnalyzerServicer__policy_pack_version
         response.diagnostics.append(proto.AnalyzeDiagnostic(
             policyName=policy.name, policyPackName=name, policyPackVersion=version,
             message=f"can't run policy '{policy.name}' from policy pack '{name}@v{version}' during preview: "
@@ -93,12 +94,24 @@ def _validated(self: Any, response: Any, policy: Any, level: Any, validate: Call
         response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=error.reason or ""))
 
 
-def _levelled(self: Any, kind: type) -> Iterator[tuple[Any, Any]]:
-    """The policies of `kind` that are not disabled, with the level their diagnostics carry."""
-    for policy in self._PolicyAnalyzerServicer__policies:
-        level = self._get_enforcement_level(policy)
-        if level != sdk.EnforcementLevel.DISABLED and isinstance(policy, kind):
-            yield policy, sdk.EnforcementLevel.MANDATORY if level == sdk.EnforcementLevel.REMEDIATE else level
+def _levelled(self: Any, kind: type) -> list[tuple[Any, Any]]:
+    """The policies of `kind` that are not disabled, with the level their diagnostics carry.
+
+    Worked out again only when Configure has replaced the SDK's table of configured levels.
+    """
+    configured = self._PolicyAnalyzerServicer__policy_pack_config_enforcement_level
+    cached = getattr(self, "_guardrails_levels", None)
+    if cached is None or cached[0] is not configured:
+        cached = self._guardrails_levels = (configured, {})
+    if kind not in cached[1]:
+        levelled = []
+        for policy in self._PolicyAnalyzerServicer__policies:
+            level = self._get_enforcement_level(policy)
+            if level != sdk.EnforcementLevel.DISABLED and isinstance(policy, kind):
+                levelled.append((policy, sdk.EnforcementLevel.MANDATORY if level == sdk.EnforcementLevel.REMEDIATE
+                                 else level))
+        cached[1][kind] = levelled
+    return cached[1][kind]
 
 
 def analyze(self: Any, request: Any, _context: Any) -> Any:
@@ -116,17 +129,20 @@ def analyze(self: Any, request: Any, _context: Any) -> Any:
             config = self._get_policy_config(policy.name)
             args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider, config,
                                               tags)
-            _validated(self, response, policy, level, functools.partial(policy.validate, args))
+            _validated(self, response, policy, level, args)
     return response
 
 
 def _stack_resources(self: Any, request: Any) -> list[Any]:
     """The stack's resources as the SDK builds them for stack policies (parents and dependencies linked)."""
     resources: dict[str, Any] = {}
+    providers: dict[str, Any] = {}  # one provider serves many resources: read once per URN
     links = []
     for item in request.resources:
+        urn = item.provider.urn if item.HasField("provider") else ""
+        provider = providers.get(urn) or providers.setdefault(urn, self._get_provider_resource(item))
         resource = sdk.PolicyResource(item.type, _props(item.properties), item.urn, item.name,
-                                      self._get_resource_options(item), self._get_provider_resource(item), None, [], {})
+                                      self._get_resource_options(item), provider, None, [], {})
         resources[item.urn] = resource
         links.append((resource, item))
     for resource, item in links:
@@ -145,7 +161,7 @@ def analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     with _call_scope():
         for policy, level in _levelled(self, sdk.StackValidationPolicy):
             args = sdk.StackValidationArgs(resources, self._get_policy_config(policy.name), tags)
-            _validated(self, response, policy, level, functools.partial(policy.validate, args))
+            _validated(self, response, policy, level, args)
     return response
 
 
