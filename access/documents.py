@@ -145,13 +145,13 @@ def group_policy_name(suffix: str, allow: bool) -> str:
 def verification_read_policy(bucket_arns: Sequence[str]) -> Document:
     """What `python -m verify` needs in an account, and nothing that writes or reads data.
 
-    IAM's account snapshot (`GetAccountAuthorizationDetails` needs `*`), the AWS-managed policies attached in
-    the account (read one by one), and for the guarded buckets their policy and public access block.
+    IAM's account snapshot and the AWS-managed policies attached in the account (read one by one) on `*`:
+    `GetAccountAuthorizationDetails` takes no other resource and already discloses every customer-managed policy,
+    so scoping `GetPolicy` would protect nothing. For the guarded buckets, their policy and public access block.
     """
     statements: list[dict[str, Any]] = [
-        {"Sid": "ReadIam", "Effect": "Allow", "Action": "iam:GetAccountAuthorizationDetails", "Resource": "*"},
-        {"Sid": "ReadAwsManagedPolicies", "Effect": "Allow", "Action": ["iam:GetPolicy", "iam:GetPolicyVersion"],
-         "Resource": "arn:aws:iam::aws:policy/*"},
+        {"Sid": "ReadIam", "Effect": "Allow",
+         "Action": ["iam:GetAccountAuthorizationDetails", "iam:GetPolicy", "iam:GetPolicyVersion"], "Resource": "*"},
     ]
     if bucket_arns:
         statements.append({"Sid": "ReadBucketGuards", "Effect": "Allow",

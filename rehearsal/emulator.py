@@ -82,19 +82,29 @@ class Emulator:
         return self._client(service, region, keys)
 
     def enable_authorisation(self) -> None:
-        """From now on every request is authenticated and checked against the caller's identity policies.
+        """From now on every request is authenticated and checked against the caller's identity policies."""
+        self._moto_api("reset-auth", b"0", "turning authorisation on")
 
-        moto reads the body as a number, so it must be sent raw: a form-encoded body reaches it empty.
-        """
+    def disable_authorisation(self) -> None:
+        """From now on no request is checked (moto allows that many unchecked requests: infinitely many)."""
+        self._moto_api("reset-auth", b"inf", "turning authorisation off")
+
+    def reset(self) -> None:
+        """Every emulated account emptied, as when the server started (authorisation stays as it is)."""
+        self._moto_api("reset", b"", "resetting the emulator")
+
+    def _moto_api(self, path: str, body: bytes, what: str) -> None:
+        """POST to moto's own API. moto reads reset-auth's body as a number, so it is sent raw: a form-encoded
+        body reaches it empty."""
         connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
         try:
-            connection.request("POST", "/moto-api/reset-auth", body=b"0", headers={"Content-Type": "text/plain"})
+            connection.request("POST", f"/moto-api/{path}", body=body, headers={"Content-Type": "text/plain"})
             response = connection.getresponse()
-            body = response.read()
+            answer = response.read()
         finally:
             connection.close()
         if response.status != 200:
-            raise EmulatorError(f"turning authorisation on failed: HTTP {response.status} {body[:200]!r}")
+            raise EmulatorError(f"{what} failed: HTTP {response.status} {answer[:200]!r}")
 
     def _client(self, service: str, region: str, keys: Keys) -> BaseClient:
         client = self._session.create_client(

@@ -21,6 +21,7 @@ from rehearsal.emulator import start_emulator
 from rehearsal.limits import not_checked, set_aside_bucket_policies
 from rehearsal.steps import Context, Result, plan, run_step
 from rehearsal.transcript import Transcript
+from rehearsal.verification import Verified, create_auditors, transcribe, verify_rehearsal
 
 
 class StacksDisagreeError(ValueError):
@@ -29,20 +30,22 @@ class StacksDisagreeError(ValueError):
 
 @dataclass(frozen=True)
 class Rehearsal:
-    """What was applied and what each step got."""
+    """What was applied, what each step got, and what verification said of the accounts afterwards."""
 
     applied: tuple[Applied, ...]
     results: tuple[Result, ...]
+    verified: Verified
 
     @property
     def checks(self) -> int:
-        return sum(a.planned.document is not None for a in self.applied) + len(self.results)
+        return sum(a.planned.document is not None for a in self.applied) + len(self.results) + 1
 
     @property
     def surprises(self) -> int:
-        """Documents the emulator does not hold byte for byte, and steps that did not go as expected."""
+        """Documents the emulator does not hold byte for byte, steps that did not go as expected, and every
+        failure verification names."""
         altered = sum(a.planned.document is not None and not a.document_intact for a in self.applied)
-        return altered + sum(not r.as_expected for r in self.results)
+        return altered + sum(not r.as_expected for r in self.results) + self.verified.surprises
 
 
 def shared_model(runs: Sequence[StackRun]) -> AccessModel:
@@ -75,6 +78,7 @@ def rehearse(configs: Sequence[StackConfig], transcript: Transcript) -> Rehearsa
         for line in not_checked(applied):
             transcript.line(line)
         set_aside_bucket_policies(emulator, applied)
+        auditors = create_auditors(emulator, model)
         context = Context(emulator, prerequisites.issue_access_keys(emulator, model))
         emulator.enable_authorisation()
         transcript.heading("Step 3, authorisation on: the users sign in with their own access keys")
@@ -82,6 +86,8 @@ def rehearse(configs: Sequence[StackConfig], transcript: Transcript) -> Rehearsa
         for step in steps:
             results.append(run_step(step, context))
             transcript.result(results[-1])
-    rehearsal = Rehearsal(tuple(applied), tuple(results))
+        verified = verify_rehearsal(emulator, configs, auditors, applied)
+        transcribe(verified, transcript)
+    rehearsal = Rehearsal(tuple(applied), tuple(results), verified)
     transcript.summary(rehearsal.checks, rehearsal.surprises)
     return rehearsal

@@ -51,7 +51,7 @@ def test_every_step_goes_as_the_tutorial_says(tutorial):
         ("Theresa", f"sts:AssumeRole {ROLE} (session Theresa-ProdUpdate)"): "refused (AccessDenied)",
     }
     assert "✗" not in text
-    assert text.count("✓") == len(rehearsal.applied) + len(rehearsal.results)
+    assert text.count("✓") == len(rehearsal.applied) + len(rehearsal.results) + 1  # and verification's verdict
 
 
 def test_the_documents_applied_are_the_programs_byte_for_byte(tutorial, prod_run, dev_run):
@@ -70,3 +70,14 @@ def test_the_transcript_says_what_the_emulator_cannot_check(tutorial):
             in text)
     assert "bucket policy of productionapp" in text
     assert text.count("see the preview's access matrix (python -m preview)") == 2
+
+
+def test_the_rehearsal_ends_by_verifying_the_accounts_with_authorisation_on(tutorial):
+    _, rehearsal, text = tutorial
+    report = rehearsal.verified.report
+    assert report is not None and report.failures == []
+    assert [a.caller_arn for a in report.accounts] == [f"arn:aws:iam::{a}:user/verify-auditor"
+                                                        for a in ("999999999999", "111111111111")]
+    verification = text.split("Verification of the emulated accounts (python -m verify)", 1)[1]
+    assert "UpdateApp: may assume: David (Developers); nobody else" in verification
+    assert "✓ Verification passed" in verification

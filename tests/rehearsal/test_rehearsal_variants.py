@@ -7,7 +7,7 @@ from rehearsal.__main__ import main
 from tests.rehearsal.support import rehearse_model, write_model
 
 
-def test_without_the_testers_deny_theresa_gets_in_and_the_rehearsal_fails(raw, tmp_path, capsys):
+def test_without_the_testers_deny_theresa_gets_in_and_the_rehearsal_and_verification_fail(raw, tmp_path, capsys):
     testers = next(g for g in raw["groups"] if g["name"] == "Testers")
     del testers["denyAssume"]
 
@@ -16,9 +16,12 @@ def test_without_the_testers_deny_theresa_gets_in_and_the_rehearsal_fails(raw, t
     text = capsys.readouterr().out
     failed = [line.strip() for line in text.splitlines() if "✗" in line]
     assert code == 1
-    assert failed == ["✗ Theresa: sts:AssumeRole arn:aws:iam::999999999999:role/UpdateApp "
-                      "(session Theresa-ProdUpdate) — expected refused, got allowed"]
-    assert text.rstrip().endswith("1 surprise.")
+    step, finding, verdict = failed
+    assert step == ("✗ Theresa: sts:AssumeRole arn:aws:iam::999999999999:role/UpdateApp "
+                    "(session Theresa-ProdUpdate) — expected refused, got allowed")
+    assert finding.startswith("✗ UpdateApp: Theresa (Testers) may assume it: granted, not intended")
+    assert verdict.startswith("✗ Verification FAILED")
+    assert text.rstrip().endswith("2 surprises.")
 
 
 def test_groups_users_and_memberships_the_program_creates_are_applied(raw, tmp_path):

@@ -1,13 +1,12 @@
 """The tutorial's state in moto's server, and the ways a test reaches it: in process, or as `python -m verify`.
 
-One server per test module (starting one takes about a second); `seed` wipes it with moto's reset API and
+One server per test module (starting one takes about a second); `seed` wipes it (moto's reset API) and
 applies the tutorial again, exactly as the rehearsal does (prerequisites, then both stacks' resources as the
 program built them), plus a read-only auditor with an access key in each account.
 """
 
 from __future__ import annotations
 
-import http.client
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,26 +17,14 @@ from botocore.client import BaseClient
 
 from access.model import AccessModel
 from offline.mock_run import PROJECT_DIR, StackRun, run_stack
-from rehearsal.emulator import LOOPBACK, Emulator, EmulatorError, Keys
+from rehearsal.emulator import Emulator, Keys
+from rehearsal.rehearse import shared_model
 from rehearsal.verification import EmulatedCredentials, aws_profiles, deploy
 from verify.run import Verification, verify
 from verify.stacks import paired_stacks
 
 PRODUCTION, DEVELOPMENT = "999999999999", "111111111111"
 REGION = "us-east-1"
-
-
-def reset(emulator: Emulator) -> None:
-    """Wipe every account of the emulator (moto's own reset API)."""
-    connection = http.client.HTTPConnection(LOOPBACK, emulator.port, timeout=10)
-    try:
-        connection.request("POST", "/moto-api/reset")
-        response = connection.getresponse()
-        response.read()
-    finally:
-        connection.close()
-    if response.status != 200:
-        raise EmulatorError(f"resetting the emulator failed: HTTP {response.status}")
 
 
 @dataclass(frozen=True)
@@ -65,8 +52,9 @@ def tutorial_runs() -> tuple[StackRun, ...]:
 
 def seed(emulator: Emulator) -> Tutorial:
     """A wiped emulator with the tutorial deployed in it (authorisation stays off)."""
-    reset(emulator)
-    model, keys = deploy(emulator, tutorial_runs())
+    emulator.reset()
+    model = shared_model(tutorial_runs())
+    keys = deploy(emulator, model, tutorial_runs())
     return Tutorial(emulator, model, keys)
 
 
