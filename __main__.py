@@ -15,6 +15,7 @@ from access.instructions import sign_in, source_accounts
 from access.model import Account, Role
 from access.pulumi_config import load_stack_from_sdk
 from components.aliases import keep_former_names
+from components.auditor import AuditorRole, AuditorRoleArgs
 from components.providers import account_provider
 from components.trusted_account import AccountUsers, GroupRoleAccess
 from components.trusting_account import CrossAccountRole, ProtectedBucket
@@ -48,6 +49,10 @@ groups = {c.name: GroupRoleAccess(c.name, c.args, on_account(c)) for c in planne
 users = account_users(model, account.name, {name: group.group_name for name, group in groups.items()})
 if users is not None:
     AccountUsers(users.name, users.args, on_account(users, groups))
+if settings.auditor_principal_arn:  # read-only access for `python -m verify`, e.g. the daily workflow's OIDC role
+    AuditorRole("auditor", AuditorRoleArgs(principal_arn=settings.auditor_principal_arn,
+                                           bucket_arns=[b.arn for b in model.buckets_in(account.name)]),
+                pulumi.ResourceOptions(providers=[provider]))
 
 pulumi.export("account", {"name": account.name, "id": account.id, "region": account.region})
 pulumi.export("roles", {

@@ -1,0 +1,110 @@
+"""The optional auditor role: created where a stack names `auditorPrincipalArn`, read-only, on the stack's pinned
+provider; and the daily workflow's path end to end on moto: CI's identity, the config `verify.profiles` writes,
+each stack's profile assuming its account's auditor role, then `python -m verify`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from access.documents import trust_policy, verification_read_policy
+from offline.mock_run import StackRun, run_stack
+from offline.stack_config import load_stack_config
+from preview.pack import PackRun
+from rehearsal.emulator import Emulator, start_emulator
+from rehearsal.rehearse import shared_model
+from rehearsal.verification import deploy
+from tests.conftest import PROJECT_DIR
+from tests.verify.support import DEVELOPMENT, PRODUCTION, REGION
+from verify.__main__ import main
+from verify.profiles import aws_config
+
+CI_ACCOUNT = "333333333333"
+CI_ROLE = f"arn:aws:iam::{CI_ACCOUNT}:role/ci-verify"
+KEY = "cross-account-access:auditorPrincipalArn"
+AUDITOR = "cross-account-access-auditor"
+
+
+def with_auditor(stack: str, principal: str = CI_ROLE) -> StackRun:
+    return run_stack(stack, config=load_stack_config(PROJECT_DIR, stack).with_values(**{KEY: principal}))
+
+
+def auditor_resources(run: StackRun) -> dict[str, dict]:
+    return {r.type: r.inputs for r in run.resources if r.name.startswith("auditor-")}
+
+
+def test_without_the_key_no_auditor_is_created(prod_run, dev_run):
+    assert auditor_resources(prod_run) == auditor_resources(dev_run) == {}
+
+
+@pytest.mark.parametrize(("stack", "buckets"), [("prod", ["arn:aws:s3:::productionapp"]), ("dev", [])])
+def test_the_auditor_role_reads_only_and_trusts_only_the_principal_named(stack, buckets):
+    run = with_auditor(stack)
+
+    created = auditor_resources(run)
+    assert set(created) == {"aws:iam/role:Role", "aws:iam/policy:Policy",
+                            "aws:iam/rolePolicyAttachment:RolePolicyAttachment"}
+    role = created["aws:iam/role:Role"]
+    assert role["name"] == AUDITOR
+    assert json.loads(role["assumeRolePolicy"]) == trust_policy([CI_ROLE])
+    assert json.loads(created["aws:iam/policy:Policy"]["policy"]) == verification_read_policy(buckets)
+    assert created["aws:iam/policy:Policy"]["name"] == f"{AUDITOR}-read"
+    pinned = {r.urn for r in run.resources if r.type == "pulumi:providers:aws"}
+    assert all(r.provider_urn in pinned for r in run.resources if r.name.startswith("auditor-") and r.custom)
+
+
+def test_the_policy_pack_lets_an_auditor_in_only_for_an_allowlisted_principal():
+    with PackRun() as pack:
+        inside = pack.check([with_auditor(s, f"arn:aws:iam::{PRODUCTION}:role/ci-verify") for s in ("prod", "dev")])
+        outside = pack.check([with_auditor(s) for s in ("prod", "dev")])
+
+    assert [v.policy_name for v in inside if v.enforcement_level == "mandatory"] == []
+    blocked = {(v.policy_name, v.resource_name) for v in outside if v.enforcement_level == "mandatory"}
+    assert ("iam-trusted-accounts-allowlisted", "auditor-role") in blocked
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with start_emulator() as running:
+        yield running
+
+
+def project_with_auditors(directory: Path) -> Path:
+    """A copy of the project's stack files and model, each stack naming CI's role as its auditor principal."""
+    for name in ("Pulumi.yaml", "__main__.py", "access-model.yaml"):
+        shutil.copy(PROJECT_DIR / name, directory / name)
+    for path in PROJECT_DIR.glob("Pulumi.*.yaml"):
+        (directory / path.name).write_text(path.read_text() + f"  {KEY}: {CI_ROLE}\n")
+    return directory
+
+
+def test_the_workflows_path_reads_each_account_through_its_auditor_role(emulator, tmp_path, monkeypatch, capsys):
+    project = project_with_auditors(tmp_path)
+    runs = [run_stack(stack, project_dir=project) for stack in ("prod", "dev")]
+    deploy(emulator, shared_model(runs), runs)
+    ci = emulator.admin("iam", CI_ACCOUNT, REGION)
+    ci.create_user(UserName="ci")
+    key = ci.create_access_key(UserName="ci")["AccessKey"]
+    config, notes = aws_config(project)
+    (tmp_path / "aws-config").write_text(config)
+    for name in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])  # what configure-aws-credentials exports
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+
+    code = main(["--project-dir", str(project), "--json"])
+
+    report = json.loads(capsys.readouterr().out)
+    assert notes == []
+    assert code == 0, report["failures"]
+    assert [a["readAs"] for a in report["accounts"]] == [
+        f"arn:aws:sts::{account}:assumed-role/{AUDITOR}/cross-account-access-verify"
+        for account in (PRODUCTION, DEVELOPMENT)]
