@@ -35,19 +35,23 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _arguments(argv)
-    result: VerifyReport | CannotVerifyError
+def _verify(args: argparse.Namespace) -> VerifyReport | CannotVerifyError:
+    """The report, or why there is none; an unexpected failure too is one line, never a traceback or exit 1."""
     try:
         project_dir = args.project_dir.resolve()
         stacks = paired_stacks(project_dir, args.model)
-        result = build_report(verify(stacks.configs, project_dir), stacks.notes)
+        return build_report(verify(stacks.configs, project_dir), stacks.notes)
     except CannotVerifyError as error:
-        result = error
-    if args.json:
-        sys.stdout.write(render.to_json(result) + "\n")
-    elif args.markdown:
-        sys.stdout.write(render.to_markdown(result))
+        return error
+    except Exception as error:  # a crash is never a finding: exit 2, as the preview does
+        return CannotVerifyError(f"verification failed unexpectedly: {type(error).__name__}: {error}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _arguments(argv)
+    result = _verify(args)
+    if args.json or args.markdown:
+        sys.stdout.write(render.to_json(result) + "\n" if args.json else render.to_markdown(result))
     else:
         render.print_terminal(result)
     return BROKEN if isinstance(result, CannotVerifyError) else result.exit_code

@@ -16,21 +16,25 @@ from typing import Any
 
 from offline.mock_run import StackRun
 from offline.resources import PlannedResource
+from preview.deployed import (
+    BLOCKS,
+    BUCKET_POLICY,
+    GROUP_ATTACHMENT,
+    GROUP_POLICY,
+    POLICY,
+    PUBLIC_ACCESS_BLOCK,
+    ROLE,
+    ROLE_ATTACHMENT,
+    ROLE_POLICY,
+)
 from verify.live import LiveAccount, LiveIdentity, as_document
 
-ROLE = "aws:iam/role:Role"
-POLICY = "aws:iam/policy:Policy"
-ROLE_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
-ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 GROUP = "aws:iam/group:Group"
-GROUP_POLICY = "aws:iam/groupPolicy:GroupPolicy"
-GROUP_ATTACHMENT = "aws:iam/groupPolicyAttachment:GroupPolicyAttachment"
 USER = "aws:iam/user:User"
 MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
 BUCKET = "aws:s3/bucket:Bucket"
-BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
-PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-BLOCK_SETTINGS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")
+# The public access block's settings as S3 names them (the program's inputs are `BLOCKS`, camel-cased).
+BLOCK_SETTINGS = tuple(key[0].upper() + key[1:] for key in BLOCKS)
 
 # What an expectation compares: a policy document (semantically), names (a set), or a plain value.
 DOCUMENT, NAMES, VALUE = "document", "names", "value"
@@ -189,7 +193,7 @@ class _Collector:
             self.expect(Where("bucket", inputs["bucket"], BUCKET_POLICY_PART), DOCUMENT, as_document(inputs["policy"]))
         elif kind == PUBLIC_ACCESS_BLOCK:
             self.expect(Where("bucket", inputs["bucket"], BLOCK), VALUE,
-                        {key: bool(inputs.get(key[0].lower() + key[1:])) for key in BLOCK_SETTINGS})
+                        {setting: bool(inputs.get(key)) for key, setting in zip(BLOCKS, BLOCK_SETTINGS, strict=True)})
         else:
             self.unverified.append(f"{self.stack}: {kind} {resource.name} is not compared with the live account")
 

@@ -4,27 +4,12 @@ account read is known by name. Each out-of-band change that opens a door is a fi
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-
-from rehearsal.emulator import Emulator, start_emulator
-from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial, seed
+from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial
 from verify.report import VerifyReport, build_report
 
 ASSUME_ANYTHING = {"Version": "2012-10-17",
                    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]}
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with start_emulator() as running:
-        yield running
-
-
-@pytest.fixture
-def tutorial(emulator: Emulator) -> Tutorial:
-    return seed(emulator)
 
 
 def report(tutorial: Tutorial) -> VerifyReport:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from access.documents import trust_policy, verification_read_policy
 from offline.mock_run import StackRun, run_stack
 from offline.stack_config import load_stack_config
 from preview.pack import PackRun
-from rehearsal.emulator import Emulator, start_emulator
 from rehearsal.rehearse import shared_model
 from rehearsal.verification import deploy
 from tests.conftest import PROJECT_DIR
@@ -66,12 +64,6 @@ def test_the_policy_pack_lets_an_auditor_in_only_for_an_allowlisted_principal():
     assert [v.policy_name for v in inside if v.enforcement_level == "mandatory"] == []
     blocked = {(v.policy_name, v.resource_name) for v in outside if v.enforcement_level == "mandatory"}
     assert ("iam-trusted-accounts-allowlisted", "auditor-role") in blocked
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with start_emulator() as running:
-        yield running
 
 
 def project_with_auditors(directory: Path) -> Path:

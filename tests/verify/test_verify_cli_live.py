@@ -6,24 +6,12 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Iterator
 
 import pytest
 
-from rehearsal.emulator import Emulator, Keys, start_emulator
-from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial, profiles_environment, seed
+from rehearsal.emulator import Keys
+from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial, profiles_environment
 from verify.__main__ import main
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with start_emulator() as running:
-        yield running
-
-
-@pytest.fixture
-def tutorial(emulator: Emulator) -> Tutorial:
-    return seed(emulator)
 
 
 def use_profiles(monkeypatch, tmp_path, profiles: dict[str, Keys], endpoint: str) -> None:
@@ -124,3 +112,16 @@ def test_no_secret_is_ever_printed(tutorial, monkeypatch, tmp_path, capsys):
     captured = capsys.readouterr()
     for secret in (keys.access_key_id, keys.secret_access_key, tutorial.keys[PRODUCTION].secret_access_key):
         assert secret not in captured.out + captured.err
+
+
+def test_an_unexpected_failure_is_exit_2_in_one_line_never_a_finding(monkeypatch, capsys):
+    def crash(*_: object) -> None:
+        raise KeyError("no such thing\nsecond line")
+
+    monkeypatch.setattr("verify.__main__.verify", crash)
+
+    code = main([])
+
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line == "error: cannot verify: verification failed unexpectedly: KeyError: 'no such thing\\nsecond line'"

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-
-from rehearsal.emulator import Emulator, start_emulator
-from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial, seed
+from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial
 
 ROLE_POLICY = f"arn:aws:iam::{PRODUCTION}:policy/read-write-app-bucket"
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with start_emulator() as running:
-        yield running
-
-
-@pytest.fixture
-def tutorial(emulator: Emulator) -> Tutorial:
-    return seed(emulator)
 
 
 def drift_lines(tutorial: Tutorial) -> list[str]:

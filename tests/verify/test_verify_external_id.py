@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
@@ -14,7 +13,6 @@ import yaml
 
 from offline.mock_run import PROJECT_DIR, run_stack
 from offline.stack_config import SECRET_PLACEHOLDER, StackConfig, load_stack_config
-from rehearsal.emulator import Emulator, start_emulator
 from rehearsal.rehearse import shared_model
 from rehearsal.verification import EmulatedCredentials, deploy
 from tests.verify.support import PRODUCTION
@@ -31,12 +29,6 @@ def configs(raw: dict, directory, external_id: str) -> list[StackConfig]:
     path.write_text(yaml.safe_dump(raw))
     return [load_stack_config(PROJECT_DIR, stack).with_values(**{"cross-account-access:model": str(path)})
             .with_secrets(**{f"cross-account-access:{SECRET_KEY}": external_id}) for stack in ("prod", "dev")]
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with start_emulator() as running:
-        yield running
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.config import Config
 
-from rehearsal.emulator import Emulator, start_emulator
+from rehearsal.emulator import Emulator
 from tests.conftest import PROJECT_DIR
 from tests.verify.support import DEVELOPMENT, PRODUCTION, REGION, clean_environment
 
@@ -94,12 +93,6 @@ def run_verify(tmp_path, endpoint: str, profiles: dict[str, tuple[str, str]]) ->
                                      "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")})
     return subprocess.run([sys.executable, "-m", "verify"], cwd=PROJECT_DIR, env=environment, capture_output=True,
                           text=True, timeout=300, check=False)
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    with start_emulator() as running:
-        yield running
 
 
 @pytest.fixture
