@@ -35,9 +35,9 @@ def _notes(report: VerifyReport) -> list[str]:
 
 
 def to_json(result: VerifyReport | CannotVerifyError) -> str:
-    if isinstance(result, CannotVerifyError):
-        return json.dumps({"error": str(result), "exitCode": BROKEN}, indent=2)
-    return json.dumps(result.to_dict(), indent=1)
+    """The whole report (the analysis compact: counts and findings), or why verification could not run."""
+    failed = isinstance(result, CannotVerifyError)
+    return json.dumps({"error": str(result), "exitCode": BROKEN} if failed else result.to_dict(), indent=1)
 
 
 def _md(text: str) -> str:
