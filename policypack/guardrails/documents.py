@@ -309,7 +309,7 @@ def _principals(value: Any, element: str, problems: list[str]) -> tuple[tuple[st
         return ()
     pairs: list[tuple[str, str]] = []
     for kind, members in value.items():
-        for member in _strings(members, f"{element}.{kind}", problems):
+        for member in _strings(members, f"{element}.{shown(kind)}", problems):
             problems.extend(_principal_problems(kind, member))
             pairs.append((kind, member))
     return tuple(pairs)

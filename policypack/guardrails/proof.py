@@ -39,7 +39,7 @@ from .documents import is_unknown
 from .metadata import IAM_GUIDE, guarded_stack
 from .permissions import COMPUTE_ACTIONS, ESCALATION_ACTIONS
 from .resources import MANAGED_POLICY_TYPE, ROLE_TYPE, allowlist, known_text, read, stack_account
-from .text import shown
+from .text import clipped, shown
 from .trust import ALLOWLIST_SCHEMA
 
 _ROLE_POLICY_TYPE = "aws:iam/rolePolicy:RolePolicy"
@@ -85,9 +85,10 @@ def check_no_outsider(args: StackValidationArgs, report_violation: ReportViolati
             if admission.account in allowed:
                 continue
             report_violation(
-                f"role {shown(role.name)} may be assumed by {admission.caller} of account {admission.account}, "
-                f"which is not in the allowlist: {admission.explanation}. Trust only allowlisted accounts, and "
-                "keep wildcards behind conditions AWS sets (aws:PrincipalOrgID, aws:PrincipalArn, ...).",
+                f"role {shown(role.name)} may be assumed by {shown(admission.caller)} of account "
+                f"{admission.account}, which is not in the allowlist: {clipped(admission.explanation)}. Trust only "
+                "allowlisted accounts, and keep wildcards behind conditions AWS sets (aws:PrincipalOrgID, "
+                "aws:PrincipalArn, ...).",
                 role.urn,
             )
 

@@ -33,6 +33,7 @@ from pulumi_policy import (
 
 from .metadata import guarded, guarded_stack
 from .resources import AWS_PROVIDER_TYPE, UNKNOWN, allowed_account_ids, provider_name
+from .text import shown
 
 _PINNING_EXAMPLE = (
     'aws.Provider("production", region="us-east-1", allowed_account_ids=["999999999999"]) and pass it with '
@@ -56,7 +57,7 @@ def check_explicit_provider(args: ResourceValidationArgs, report_violation: Repo
     if not args.resource_type.startswith("aws:") or args.provider is None or not is_default_provider(args.provider):
         return
     report_violation(
-        f'uses the default AWS provider "{provider_name(args.provider)}" (the name the engine gives the provider '
+        f"uses the default AWS provider {shown(provider_name(args.provider))} (the name the engine gives the provider "
         "it creates when a resource names none), which deploys to whichever account the ambient credentials "
         f"belong to. Create {_PINNING_EXAMPLE}."
     )
@@ -77,7 +78,7 @@ def check_provider_accounts(args: StackValidationArgs, report_violation: ReportV
         if accounts is UNKNOWN or accounts:
             continue
         report_violation(
-            f'AWS provider "{provider_name(provider)}" does not set allowedAccountIds, so it runs against '
+            f"AWS provider {shown(provider_name(provider))} does not set allowedAccountIds, so it runs against "
             f"any account its credentials reach. Set allowed_account_ids, e.g. {_PINNING_EXAMPLE}.",
             urn,
         )

@@ -38,6 +38,7 @@ from .resources import (
     policy_sources,
     read,
 )
+from .text import shown
 
 BUCKET_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 ACCOUNT_PUBLIC_ACCESS_BLOCK_TYPE = "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"
@@ -48,6 +49,7 @@ PUBLIC_CANNED_ACLS = frozenset({"public-read", "public-read-write", "authenticat
 _PUBLIC_GROUPS = ("http://acs.amazonaws.com/groups/global/AllUsers",
                   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 _PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+_MAX_BUCKET_NAME = 63  # S3's limit: a longer name is quoted as BUCKET in the fix, not echoed
 
 
 def _bucket_policies(resource_type: str, props: Mapping[str, Any]) -> list[PolicySource]:
@@ -110,7 +112,8 @@ def _without_tls(args: ResourceValidationArgs) -> list[PolicySource]:
 
 def check_tls_only(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule s3-bucket-tls-only: see the policy description."""
-    target = known_text(args.props, "bucket") or "BUCKET"
+    bucket = known_text(args.props, "bucket")
+    target = bucket if bucket and len(bucket) <= _MAX_BUCKET_NAME else "BUCKET"
     for source in _without_tls(args):
         report_violation(
             f"{source.property} has no statement denying requests without TLS to the bucket and its objects. Add "
@@ -226,7 +229,7 @@ def check_public_access_blocked(args: StackValidationArgs, report_violation: Rep
         else:
             problem = "no BucketPublicAccessBlock in the stack covers it"
         report_violation(
-            f'bucket "{name}" has {opening} but {problem}. Add an aws.s3.BucketPublicAccessBlock for the '
+            f"bucket {shown(name)} has {opening} but {problem}. Add an aws.s3.BucketPublicAccessBlock for the "
             f"bucket with {', '.join(PUBLIC_ACCESS_FLAGS)} all true, so no policy or ACL can make it public.",
             resource.urn,
         )

@@ -30,3 +30,8 @@ def shown(value: object, limit: int = MAX_SHOWN) -> str:
 def count(number: int, noun: str) -> str:
     """'1 statement', '40,000 statements'."""
     return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def clipped(text: str, limit: int = 400) -> str:
+    """A sentence built from several quoted values (an engine explanation), cut at `limit` characters."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."

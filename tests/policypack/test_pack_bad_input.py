@@ -134,3 +134,12 @@ def test_an_empty_trust_policy_is_diagnosed(pack: PolicyPackAnalyzer, empty: str
     (violation,) = only(found(pack, role("R", empty)), VALID)
     assert violation.enforcement_level == "mandatory"
     assert "assumeRolePolicy is empty: it must be a document saying who may assume the role" in violation.detail
+
+
+def test_every_quoted_value_is_bounded(pack: PolicyPackAnalyzer) -> None:
+    long = "x" * 10_000
+    statement = {"Sid": long, "Effect": "Allow", "Principal": {long: "*"}, "Action": "sts:AssumeRole"}
+    violations = found(pack, role("R", json.dumps({"Version": "2012-10-17", "Statement": [statement]})))
+    policy = json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Principal": "*", "Action": "s3:*"}]})
+    violations += found(pack, bucket_policy(long[:19_000], policy))
+    assert violations and all(len(violation.detail) < 1_000 for violation in violations)
