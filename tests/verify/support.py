@@ -8,7 +8,8 @@ program built them), plus a read-only auditor with an access key in each account
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import shutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,6 +57,15 @@ def seed(emulator: Emulator) -> Tutorial:
     model = shared_model(tutorial_runs())
     keys = deploy(emulator, model, tutorial_runs())
     return Tutorial(emulator, model, keys)
+
+
+def project_copy(directory: Path, edit_stack_file: Callable[[str], str]) -> Path:
+    """A copy of the project's program, model and stack files in `directory`, each stack file edited."""
+    for name in ("Pulumi.yaml", "__main__.py", "access-model.yaml"):
+        shutil.copy(PROJECT_DIR / name, directory / name)
+    for path in PROJECT_DIR.glob("Pulumi.*.yaml"):
+        (directory / path.name).write_text(edit_stack_file(path.read_text()))
+    return directory
 
 
 def profiles_environment(directory: Path, profiles: Mapping[str, Keys], endpoint: str) -> dict[str, str]:

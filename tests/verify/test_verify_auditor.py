@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +16,7 @@ from preview.pack import PackRun
 from rehearsal.rehearse import shared_model
 from rehearsal.verification import deploy
 from tests.conftest import PROJECT_DIR
-from tests.verify.support import DEVELOPMENT, PRODUCTION, REGION
+from tests.verify.support import DEVELOPMENT, PRODUCTION, REGION, project_copy
 from verify.__main__ import main
 from verify.profiles import aws_config
 
@@ -66,17 +64,8 @@ def test_the_policy_pack_lets_an_auditor_in_only_for_an_allowlisted_principal():
     assert ("iam-trusted-accounts-allowlisted", "auditor-role") in blocked
 
 
-def project_with_auditors(directory: Path) -> Path:
-    """A copy of the project's stack files and model, each stack naming CI's role as its auditor principal."""
-    for name in ("Pulumi.yaml", "__main__.py", "access-model.yaml"):
-        shutil.copy(PROJECT_DIR / name, directory / name)
-    for path in PROJECT_DIR.glob("Pulumi.*.yaml"):
-        (directory / path.name).write_text(path.read_text() + f"  {KEY}: {CI_ROLE}\n")
-    return directory
-
-
 def test_the_workflows_path_reads_each_account_through_its_auditor_role(emulator, tmp_path, monkeypatch, capsys):
-    project = project_with_auditors(tmp_path)
+    project = project_copy(tmp_path, lambda text: text + f"  {KEY}: {CI_ROLE}\n")  # each stack names CI's role
     runs = [run_stack(stack, project_dir=project) for stack in ("prod", "dev")]
     deploy(emulator, shared_model(runs), runs)
     ci = emulator.admin("iam", CI_ACCOUNT, REGION)

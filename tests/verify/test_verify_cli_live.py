@@ -10,7 +10,7 @@ import socket
 import pytest
 
 from rehearsal.emulator import Keys
-from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial, profiles_environment
+from tests.verify.support import DEVELOPMENT, PRODUCTION, Tutorial, profiles_environment, project_copy
 from verify.__main__ import main
 
 
@@ -83,6 +83,21 @@ def test_a_missing_profile_is_one_line_and_exit_2(tutorial, monkeypatch, tmp_pat
     (line,) = capsys.readouterr().err.splitlines()
     assert code == 2
     assert line.startswith("error: cannot verify: stack prod: cannot use profile production-admin")
+
+
+def test_no_credentials_at_all_is_one_line_and_exit_2(tutorial, monkeypatch, tmp_path, capsys):
+    """Stacks without a profile use the ambient chain; here it is empty (no keys, no config, no instance role)."""
+    project = project_copy(tmp_path, lambda text: "\n".join(line for line in text.splitlines()
+                                                               if ":profile:" not in line) + "\n")
+    use_profiles(monkeypatch, tmp_path, {}, tutorial.emulator.endpoint)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+    code = main(["--project-dir", str(project)])
+
+    (line,) = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert line == ("error: cannot verify: stack prod: cannot use the ambient credentials: Unable to locate "
+                    "credentials")
 
 
 def test_an_unreachable_endpoint_is_one_line_and_exit_2(tutorial, monkeypatch, tmp_path, capsys):
