@@ -38,8 +38,12 @@ ACCOUNT_KEYS = frozenset(
 ARN_KEYS = frozenset({"aws:principalarn", "aws:sourcearn", "s3:dataaccesspointarn"})
 _ORGANISATION_KEYS = frozenset({"aws:principalorgid", "aws:principalorgpaths", "aws:sourceorgid", "aws:sourceorgpaths"})
 _NETWORK_KEYS = frozenset({"aws:sourcevpc", "aws:sourcevpce"})
+# Also fixed values in AWS's definition of "public": a caller's unique ID (a role's `AROA...:*` sessions), the KMS
+# key a request must encrypt with, and the service a service principal is.
+_OTHER_KEYS = frozenset({"aws:userid", "s3:x-amz-server-side-encryption-aws-kms-key-id", "aws:principalservicename"})
 _SOURCE_IP = "aws:sourceip"
-NARROWING_KEYS = ACCOUNT_KEYS | ARN_KEYS | _ORGANISATION_KEYS | _NETWORK_KEYS | {_SOURCE_IP}
+_AWS_SERVICE = "aws:principalisawsservice"
+NARROWING_KEYS = ACCOUNT_KEYS | ARN_KEYS | _ORGANISATION_KEYS | _NETWORK_KEYS | _OTHER_KEYS | {_SOURCE_IP}
 SOURCE_KEYS = frozenset({"aws:sourceaccount", "aws:sourceowner", "aws:sourcearn", "aws:sourceorgid",
                          "aws:sourceorgpaths"})
 
@@ -77,23 +81,28 @@ def _fixed_value(key: str, value: str) -> bool:
     if key in ("aws:principalorgpaths", "aws:sourceorgpaths"):
         head = value.split("/", 1)[0]
         return head.startswith("o-") and not has_wildcard(head)
+    if key == "aws:userid":
+        return not has_wildcard(value.split(":", 1)[0])
     return not has_wildcard(value)
 
 
-def _fixes(condition: Condition, operators: frozenset[str], *, if_exists: bool) -> bool:
-    """Whether a condition ties a narrowing key to fixed values with one of `operators`.
+def _fixes(condition: Condition, *, negated: bool) -> bool:
+    """Whether a condition ties a narrowing key to fixed values.
 
-    `if_exists`: whether the IfExists variants count. In an Allow they do not (they pass when the key is
-    missing); in a Deny refusing everyone else they do (a negated IfExists operator denies when it is missing).
+    In an Allow (`negated` False) the operator must be a positive one and not IfExists (which passes when the
+    key is missing); in a Deny refusing everyone else (`negated` True) it must be a negated one, IfExists
+    included (a negated operator denies when the key is missing).
     """
     operator = condition.operator_lower
+    if condition.key_lower == _AWS_SERVICE:  # only AWS services acting with their service principals
+        return not negated and operator == "bool" and condition.only("true")
     if condition.key_lower not in NARROWING_KEYS or not condition.values or operator.startswith("forallvalues:"):
         return False
     operator = operator.removeprefix("foranyvalue:")
-    if operator.endswith("ifexists") and not if_exists:
+    if operator.endswith("ifexists") and not negated:
         return False
     fixed = all(_fixed_value(condition.key_lower, value) for value in condition.values)
-    return operator.removesuffix("ifexists") in operators and fixed
+    return operator.removesuffix("ifexists") in (_EXCLUDING if negated else _FIXING) and fixed
 
 
 def _accounts(conditions: Iterable[Condition]) -> frozenset[str]:
@@ -110,7 +119,7 @@ def _accounts(conditions: Iterable[Condition]) -> frozenset[str]:
 
 def fixed_conditions(statement: Statement) -> tuple[Condition, ...]:
     """The conditions of an Allow that fix a narrowing key to literal values."""
-    return tuple(condition for condition in statement.conditions if _fixes(condition, _FIXING, if_exists=False))
+    return tuple(condition for condition in statement.conditions if _fixes(condition, negated=False))
 
 
 def _covers(patterns: tuple[str, ...], values: tuple[str, ...], match: Callable[[str, str], bool]) -> bool:
@@ -122,7 +131,7 @@ def _confines(deny: Statement, allow: Statement) -> bool:
     """A Deny refusing everyone outside fixed principals or places, for every action and resource of the Allow."""
     if not deny.denies or not deny.names_everyone() or not deny.conditions:
         return False
-    if not all(_fixes(condition, _EXCLUDING, if_exists=True) for condition in deny.conditions):
+    if not all(_fixes(condition, negated=True) for condition in deny.conditions):
         return False
     if deny.action_element != "Action" or allow.action_element != "Action":
         return False

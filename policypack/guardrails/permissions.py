@@ -20,6 +20,7 @@ from .resources import DocumentKind, documents_of, known_text
 from .text import shown
 
 _RESOURCE_SCOPE_KEYS = frozenset({"aws:resourceaccount", "aws:resourceorgid"})
+_DELEGATION_KEYS = frozenset({"iam:permissionsboundary", "iam:policyarn"})
 USER_PERMISSION_TYPES = frozenset(
     {
         "aws:iam/userPolicy:UserPolicy",
@@ -84,6 +85,15 @@ def _on_every(statement: Statement, kind: str) -> bool:
     return any(_every(kind, resource) for resource in statement.resources if not is_unknown(resource))
 
 
+def _bounded_delegation(statement: Statement) -> bool:
+    """AWS's documented delegation: IAM writes allowed only with a fixed permissions boundary or policy ARN."""
+    return any(
+        condition.key_lower in _DELEGATION_KEYS and condition.values and "ifexists" not in condition.operator_lower
+        and not condition.operator_lower.startswith(("forallvalues:", "stringnot", "arnnot"))
+        for condition in statement.conditions
+    )
+
+
 def _admin_equivalents(statement: Statement, document: PolicyDocument) -> Iterator[str]:
     """Why an Allow is admin-equivalent (nothing when it is not)."""
     if statement.action_element == "NotAction":
@@ -97,6 +107,8 @@ def _admin_equivalents(statement: Statement, document: PolicyDocument) -> Iterat
             'allows Action "*", full administrator access. List the actions the principal needs (the tutorial\'s '
             "role gets s3:ListBucket, s3:GetObject, ... on one bucket)"
         )
+        return
+    if _bounded_delegation(statement):
         return
     if statement.covers_action("iam:*") and _on_every(statement, "role"):
         yield "allows iam:* on every IAM resource: the principal can attach AdministratorAccess to itself"

@@ -62,6 +62,17 @@ def test_admin_equivalent_grants_fire(pack: PolicyPackAnalyzer, statements: list
         ],
         [{"Effect": "Allow", "Action": ["iam:Get*", "iam:List*"], "Resource": "*"}],  # read-only IAM
         [{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}],  # nothing to pass it to
+        # AWS's delegation example: roles may be created and given policies only within a permissions boundary.
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"iam:PermissionsBoundary": "arn:aws:iam::999999999999:policy/workload-boundary"}
+                },
+            }
+        ],
     ],
 )
 def test_scoped_grants_pass(pack: PolicyPackAnalyzer, statements: list) -> None:

@@ -48,6 +48,8 @@ def read_objects(condition: dict) -> str:
         {"StringEquals": {"aws:SourceVpc": "vpc-111bbb22"}},
         {"IpAddress": {"aws:SourceIp": ["192.0.2.0/24", "203.0.113.0/24"]}},
         {"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::999999999999:distribution/*"}},
+        {"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}},  # the sessions of one role
+        {"Bool": {"aws:PrincipalIsAWSService": "true"}},  # AWS services only
     ],
 )
 def test_wildcard_narrowed_by_a_documented_key_passes(pack: PolicyPackAnalyzer, condition: dict) -> None:
