@@ -132,8 +132,8 @@ class AccessModel:
 
     def roles_in_scope(self, account: str) -> tuple[Role, ...]:
         """Roles a stack of `account` deals with: those it deploys, and those its groups may assume."""
-        assumable = self.roles_assumable_from(account)
-        return tuple(r for r in self.roles if r.account == account or r in assumable)
+        assumable = {r.name for r in self.roles_assumable_from(account)}  # names: comparing roles is quadratic
+        return tuple(r for r in self.roles if r.account == account or r.name in assumable)
 
 
 @dataclass(frozen=True)
