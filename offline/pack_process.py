@@ -1,7 +1,7 @@
 """The policy pack's process, started the way the Pulumi CLI's Python analyzer host starts it.
 
 Kept apart from the gRPC client (`offline.analyzer`) and free of heavy imports, so a caller can start the
-pack first thing and let it boot (a second Python importing the Pulumi SDK and parliament) while the caller
+pack first thing and let it boot (a second Python importing the Pulumi SDK) while the caller
 does its own imports and work.
 
 The pack ends with its parent, whatever ends the parent. Started from the main thread on Linux, it gets
