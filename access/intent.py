@@ -78,27 +78,31 @@ def role_intent(model: AccessModel, role: Role, external_ids: Mapping[str, str] 
 
     Only members of groups that name the role are listed: anyone else may not, by default."""
     groups_of = groups_of if groups_of is not None else _groups_of(model)
+    naming = [g for g in model.groups if role.name in g.can_assume or role.name in g.denied]
+    return _role_intent(model, role, external_ids, groups_of, naming)
+
+
+def _role_intent(model: AccessModel, role: Role, external_ids: Mapping[str, str] | None,
+                 groups_of: Mapping[tuple[str, str], list[Group]], naming: list[Group]) -> RoleIntent:
+    ids = {a.name: a.id for a in model.accounts}
     may: dict[str, str] = {}
     may_not: dict[str, str] = {}
-    for group in model.groups:
-        if role.name not in group.can_assume and role.name not in group.denied:
-            continue
-        account = model.account(group.account)
+    for group in naming:
         for user in group.members:
             allowed, why = _decide(role, group.account, groups_of[(group.account, user)])
-            (may if allowed else may_not)[principal_key(user_arn(account.id, user))] = why
+            (may if allowed else may_not)[principal_key(user_arn(ids[group.account], user))] = why
     external_ids = dict(external_ids or {})
     return RoleIntent(
         arn=model.role_arn(role),
         may=may,
         may_not=may_not,
         if_allowed=frozenset(role.trusted_principal_arns),
-        delegated=frozenset(model.account(a).id for a in role.trusted_accounts),
+        delegated=frozenset(ids[a] for a in role.trusted_accounts),
         require_mfa=role.require_mfa,
         mfa_max_age=role.mfa_max_age_seconds if role.require_mfa else None,
         require_external_id=role.external_id_secret is not None,
         external_id=external_ids.get(role.account),
-        external_ids={model.account(a).id: v for a, v in external_ids.items() if a != role.account},
+        external_ids={ids[a]: v for a, v in external_ids.items() if a != role.account},
         session=promised_session(model, role),
     )
 
@@ -111,5 +115,9 @@ def intent_of(model: AccessModel, external_ids: Mapping[tuple[str, str], str] | 
     for (account, role_name), value in (external_ids or {}).items():
         by_role[role_name][account] = value
     groups_of = _groups_of(model)
-    return {model.role_arn(r): role_intent(model, r, by_role.get(r.name), groups_of)
+    naming: dict[str, list[Group]] = defaultdict(list)  # role name -> the groups that allow or deny it
+    for group in model.groups:
+        for name in dict.fromkeys((*group.can_assume, *group.denied)):
+            naming[name].append(group)
+    return {model.role_arn(r): _role_intent(model, r, by_role.get(r.name), groups_of, naming[r.name])
             for r in (model.roles if roles is None else roles)}

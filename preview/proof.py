@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from access.config import load_stack
+from access.config import DEFAULT_MODEL_PATH, MODEL_KEY, parse_model, parse_stack_settings, read_model_file
 from access.intent import intent_of
 from access.model import AccessModel
 from offline.mock_run import StackRun
@@ -43,18 +43,21 @@ class Proof:
         return [a for a in self.left_out if a.deploys]
 
 
-def deployed_model(runs: Sequence[StackRun], project_dir: Path) -> tuple[AccessModel, dict[tuple[str, str], str],
-                                                                           list[str]]:
+def deployed_model(runs: Sequence[StackRun], project_dir: Path, parsed: dict[str, AccessModel] | None = None
+                   ) -> tuple[AccessModel, dict[tuple[str, str], str], list[str]]:
     """The model as the stacks deploy it (each account's part from its own stack's model), the ExternalIds each
-    stack holds by (account, role), and the previewed accounts."""
-    parsed: dict[str, AccessModel] = {}
+    stack holds by (account, role), and the previewed accounts. `parsed`: models already read, by the path their
+    config names (each file is read once)."""
+    parsed = dict(parsed or {})
     parts: dict[str, AccessModel] = {}
     external_ids: dict[tuple[str, str], str] = {}
     for run in runs:
-        values = run.config.values
-        key = values.get("cross-account-access:model", "")
-        model, settings = load_stack(values, project_dir, run.config.secret_keys)
-        model = parsed.setdefault(key, model)
+        values, secret_keys = run.config.values, run.config.secret_keys
+        key = values.get(MODEL_KEY, DEFAULT_MODEL_PATH)
+        if key not in parsed:
+            parsed[key] = parse_model(read_model_file(values, project_dir, secret_keys))
+        model = parsed[key]
+        settings = parse_stack_settings(values, model, secret_keys)
         parts.setdefault(settings.account, model)
         external_ids.update({(settings.account, role): value for role, value in settings.external_ids})
     first = next(iter(parts.values()))
@@ -74,7 +77,7 @@ def deployed_model(runs: Sequence[StackRun], project_dir: Path) -> tuple[AccessM
 
 def prove(runs: Sequence[StackRun], project_dir: Path, scope: Scope) -> Proof:
     """Analyse the roles of the previewed accounts against the intent; name what the preview leaves out."""
-    model, external_ids, previewed = deployed_model(runs, project_dir)
+    model, external_ids, previewed = deployed_model(runs, project_dir, scope.models)
     estate = build_estate(runs, model, previewed)
     intents = intent_of(model, external_ids, tuple(r for a in previewed for r in model.roles_in(a)))
     unjudged = [r.arn for r in estate.roles() if r.arn not in intents]

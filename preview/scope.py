@@ -9,10 +9,10 @@ or buckets), a stack file naming an account the model does not define, a second 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from access.config import load_stack
+from access.config import DEFAULT_MODEL_PATH, MODEL_KEY, load_stack
 from access.model import AccessModel
 from access.stacks import StackPairing, pair_stacks, stack_files
 from offline.stack_config import load_stack_config
@@ -42,6 +42,7 @@ class Scope:
     pairing: StackPairing
     requested: bool  # --stacks was given
     files: tuple[str, ...] = ()  # every stack file of the project
+    models: dict[str, AccessModel] = field(default_factory=dict)  # by the model path in config, as parsed here
 
     def strangers(self) -> list[str]:
         """Stack files that name an account the model does not define (they cannot deploy)."""
@@ -84,4 +85,5 @@ def choose_stacks(project_dir: Path, requested: Sequence[str] | None) -> Scope:
         raise ProgramError(first, error) from error
     pairing = pair_stacks(model, project_dir)
     stacks = tuple(requested) if requested else tuple(pairing.ordered)
-    return Scope(stacks, pairing, bool(requested), tuple(files))
+    return Scope(stacks, pairing, bool(requested), tuple(files),
+                 {config.values.get(MODEL_KEY, DEFAULT_MODEL_PATH): model})

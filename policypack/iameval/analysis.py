@@ -496,6 +496,7 @@ class _Actions:
         self.display: dict[str, str] = {}  # actions the documents name that the catalogue does not have
         self._expanded: dict[str, frozenset[str]] = {}
         self._sets: dict[int, _ActionSet] = {}
+        self._interned: dict[tuple[bool, tuple[str, ...]], _ActionSet] = {}
 
     @property
     def count(self) -> int:
@@ -530,11 +531,15 @@ class _Actions:
         if cached is None:
             patterns = statement.actions if statement.actions is not None else statement.not_actions or ()
             negated = statement.actions is None
-            if "*" in patterns:
-                cached = _ActionSet("set") if negated else _ActionSet("all")
-            else:
-                names = frozenset().union(*(self.expand(p) for p in patterns))
-                cached = _ActionSet("except" if negated else "set", names)
+            key = (negated, patterns)
+            cached = self._interned.get(key)
+            if cached is None:  # one object per distinct element, so action groups can be cached by identity
+                if "*" in patterns:
+                    cached = _ActionSet("set") if negated else _ActionSet("all")
+                else:
+                    names = frozenset().union(*(self.expand(p) for p in patterns))
+                    cached = _ActionSet("except" if negated else "set", names)
+                self._interned[key] = cached
             self._sets[id(statement)] = cached
         return cached
 
@@ -814,6 +819,7 @@ class Analyser:
         self._bucket_grants = self._index_bucket_grants()
         self._partition_cache: dict[tuple[object, ...], tuple[tuple[Partition, ...], bool]] = {}
         self._fresh_resources: dict[str, dict[str, list[_Resource]]] = {}
+        self._group_cache: dict[tuple[object, ...], list[_Group]] = {}
 
     # -- who may assume --
 
@@ -891,7 +897,7 @@ class Analyser:
             ask(Caller(caller.arn, policies, principal.boundary, principal.tags), caller.label, caller.arn,
                 caller.kind, parts, expectation(allowed, why, principal.account))
         result.asked += (len(self.callers) - len(known)) * len(base)
-        self._ask_unknown(role, admission, intent, base, ask, expectation)
+        self._ask_unknown(role, admission, intent, base, ask, expectation, result)
 
     def _known_candidates(self, role: RoleEstate, admission: _Admission, intent: RoleIntent | None) -> list[_Caller]:
         """The estate's principals whose answer is not refused by construction: admitted by the trust and with an
@@ -915,9 +921,11 @@ class Analyser:
         return sorted(found.values(), key=lambda c: (c.kind != "user", c.arn))
 
     def _ask_unknown(self, role: RoleEstate, admission: _Admission, intent: RoleIntent | None,
-                     base: Sequence[Partition], ask: Callable[..., None], expectation: Callable[..., object]) -> None:
+                     base: Sequence[Partition], ask: Callable[..., None], expectation: Callable[..., object],
+                     result: RoleAnalysis) -> None:
         """The principals the estate does not hold: each incomplete account's others, the trust's named principals
-        and services, and the outsider."""
+        and services, and the outsider. An account the trust does not name is refused by construction (evaluated
+        only when the intent says it may, to explain why it cannot)."""
         accounts = dict.fromkeys([*self.estate.accounts, *sorted(admission.accounts),
                                   *sorted(arn_account(a) for a in admission.arns)])
         for account in accounts:
@@ -925,6 +933,9 @@ class Analyser:
                 continue
             label = _ANY_OTHER.format(account=self.estate.label(account))
             delegated = intent is not None and account in intent.delegated
+            if not (delegated or admission.everyone or account in admission.accounts):
+                result.asked += len(base)
+                continue
             why = (f"{account} is trusted: its own policies decide" if delegated
                    else f"{role.name} does not trust {account}")
             arn = f"arn:aws:iam::{account}:role/{FRESH}-principal"
@@ -943,6 +954,9 @@ class Analyser:
         for other in admission.others:
             ask(Caller(other), other.split(":", 1)[1], other, "service", base,
                 expectation(False, "no service is intended to assume it", ""))
+        if not admission.everyone:
+            result.asked += len(base)
+            return
         label = f"an administrator of {self.outsider}, an account nothing names"
         ask(Caller(f"arn:aws:iam::{self.outsider}:user/{FRESH}-outsider", (ADMINISTRATOR,)), label,
             f"arn:aws:iam::{self.outsider}:root", "outsider", base,
@@ -1009,7 +1023,7 @@ class Analyser:
                 found.setdefault(arn, self._resource(arn, role, pattern))
         for bucket in buckets:
             found.setdefault(bucket.arn, self._resource(bucket.arn, role, bucket.arn))
-            objects = f"{bucket.arn}/{FRESH}-object"
+            objects = _concrete(f"{bucket.arn}/*", role.account)
             found.setdefault(objects, self._resource(objects, role, f"{bucket.arn}/*"))
         by_service: dict[str, list[_Resource]] = defaultdict(list)
         by_service["*"].append(_Resource("*", role.account, "*"))
@@ -1028,7 +1042,16 @@ class Analyser:
         return self._fresh_resources[account]
 
     def _groups(self, statements: Sequence[Statement], intent: RoleIntent | None) -> list[_Group]:
+        """The actions grouped by signature (which statements match them); roles whose statements match the same
+        actions (most of a large estate) share the result."""
         sets = [self.actions.of(s) for s in statements]
+        promised = frozenset().union(*(g.lowered for g in intent.session)) if intent is not None else frozenset()
+        key = (tuple(id(s) for s in sets), promised)
+        if key not in self._group_cache:
+            self._group_cache[key] = self._grouped(sets, intent)
+        return self._group_cache[key]
+
+    def _grouped(self, sets: Sequence[_ActionSet], intent: RoleIntent | None) -> list[_Group]:
         explicit = frozenset().union(*(s.names for s in sets))
         if intent is not None:
             for grant in intent.session:
