@@ -91,11 +91,15 @@ class _Node:
         self.data = data
         self.path = path
         self.sep = sep
-        unknown = [key for key in data if key not in set(allowed)]
+        known = set(allowed)
+        unknown = [key for key in data if key not in known]
         if unknown:
-            # The key is the mistake; its value is not shown (it may be anything, a secret included).
-            raise ConfigError(self.key(str(unknown[0])), None, f"is not a known key (known: {_listing(allowed)})",
-                              show=False)
+            # The key is the mistake, named (bounded, escaped unless it is a plain short name); its value is not
+            # shown: it may be anything, a secret included.
+            name = unknown[0]
+            plain = isinstance(name, str) and len(name) <= 64 and name.isprintable() and name.isascii()
+            raise ConfigError(self.key(name if plain else shown(name)), None,
+                              f"is not a known key (known: {_listing(allowed)})", show=False)
 
     def key(self, name: str) -> str:
         return f"{self.path}{self.sep}{name}" if self.path else name

@@ -178,3 +178,17 @@ def test_two_roles_with_one_policy_name_in_an_account_are_refused(raw: Raw) -> N
     with pytest.raises(ConfigError) as caught:
         parse_model(raw)
     assert (caught.value.key, caught.value.value) == ("roles[1].policyName", "read-write-app-bucket")
+
+
+@pytest.mark.parametrize(("unknown", "named"), [
+    ("x" * 1_000_000, "'xxxxxxxxxxxx"),
+    ("evil\x1b[2J", r"'evil\x1b[2J'"),
+    (12, "12"),
+], ids=["a megabyte long", "with an escape", "not a string"])
+def test_an_unknown_key_is_named_bounded_and_escaped(raw: Raw, unknown: object, named: str) -> None:
+    role(raw)[unknown] = "value-not-shown"
+    with pytest.raises(ConfigError) as caught:
+        parse_model(raw)
+    message = str(caught.value)
+    assert message.startswith(f"roles[0].{named}") and len(message) < 600
+    assert "value-not-shown" not in message and "\x1b" not in message

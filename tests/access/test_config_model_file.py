@@ -10,6 +10,7 @@ import pytest
 
 from access.config import ConfigError, load_stack
 from access.model_file import MAX_MODEL_BYTES, MODEL_DIR_ENV
+from tests.access.test_yaml_source import billion_laughs
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 MODEL_KEY = "cross-account-access:model"
@@ -111,7 +112,5 @@ def test_duplicate_keys_in_the_model_are_refused_with_both_lines(project: Path) 
 
 
 def test_an_alias_bomb_is_refused(project: Path) -> None:
-    levels = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    (project / "bomb.yaml").write_text("\n".join(levels) + "\n")
+    (project / "bomb.yaml").write_text(billion_laughs())
     assert "nodes once aliases are expanded" in str(refused(project, "bomb.yaml"))

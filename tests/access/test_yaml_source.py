@@ -57,6 +57,7 @@ def test_a_key_given_twice_is_refused_naming_it_and_both_lines(text: str, key: s
 
 
 def billion_laughs(levels: int = 9) -> str:
+    """The classic: 9 strings, each level a list of 9 aliases to the one before (9 ** 10 strings, 558 bytes)."""
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels + 1)]
     return "\n".join(lines) + "\n"
