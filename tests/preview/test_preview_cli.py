@@ -167,3 +167,15 @@ def test_a_missing_path_is_refused_naming_option_and_value(option: str, value: s
         main([option, value])
     assert exited.value.code == 2
     assert f"argument {option}: '{value}'" in capsys.readouterr().err
+
+
+def test_external_ids_offline_are_placeholders_and_the_report_says_so(raw: dict[str, Any], tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    raw["roles"][0]["externalIdSecret"] = "updateAppExternalId"
+    secret = {"updateAppExternalId": {"secure": "v1:AAAAencrypted"}}
+    project = project_copy(tmp_path, raw, {"prod": {"account": "production", **secret},
+                                           "dev": {"account": "development", **secret}})
+    code, out, _ = run(capsys, "--project-dir", str(project))
+    assert code == 0, out
+    assert "ExternalIds are stack secrets the preview cannot decrypt: it compared placeholders" in out
+    assert "David (Developers) [with the trust's ExternalId]" in out
