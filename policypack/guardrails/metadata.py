@@ -1,4 +1,4 @@
-"""Every policy of the pack is declared through `guarded`/`guarded_stack`: pulumi-policy 1.21's metadata is
+"""Every policy of the pack is declared through `guarded`: pulumi-policy 1.21's metadata is
 required (severity, remediation steps, a documentation URL), and each validation is bounded.
 
 Bounded means: at most `MAX_REPORTS` diagnostics per policy and resource, then one line with the count of the
@@ -78,38 +78,16 @@ def guarded(
     url: str,
     config_schema: PolicyConfigSchema | None = None,
     remediate: Callable[[ResourceValidationArgs], Any] | None = None,
-) -> ResourceValidationPolicy:
-    """A resource policy with its metadata and a bounded validation."""
-    bounded = _bounded(validate)
-    policy = ResourceValidationPolicy(
-        name=name,
-        description=description,
-        validate=bounded,
-        enforcement_level=enforcement_level,
-        config_schema=config_schema,
-        remediate=remediate,
-        severity=severity,
-        remediation_steps=remediation_steps,
-        url=url,
-    )
-    policy.guardrails_validate = bounded  # type: ignore[attr-defined]  # runtime.analyze calls it directly
-    return policy
+    stack: bool = False,
+) -> ResourceValidationPolicy | StackValidationPolicy:
+    """A resource policy (a stack policy with `stack`) with its metadata and a bounded validation.
 
-
-def guarded_stack(
-    *,
-    name: str,
-    description: str,
-    validate: Validation,
-    enforcement_level: EnforcementLevel,
-    severity: Severity,
-    remediation_steps: str,
-    url: str,
-    config_schema: PolicyConfigSchema | None = None,
-) -> StackValidationPolicy:
-    """A stack policy with its metadata and a bounded validation."""
+    Stack policies cannot remediate (the SDK runs remediations per resource).
+    """
     bounded = _bounded(validate)
-    policy = StackValidationPolicy(
+    metadata = {"remediate": remediate} if not stack else {}
+    kind = StackValidationPolicy if stack else ResourceValidationPolicy
+    policy = kind(
         name=name,
         description=description,
         validate=bounded,
@@ -118,6 +96,7 @@ def guarded_stack(
         severity=severity,
         remediation_steps=remediation_steps,
         url=url,
+        **metadata,
     )
     policy.guardrails_validate = bounded  # type: ignore[attr-defined]  # runtime.analyze calls it directly
     return policy

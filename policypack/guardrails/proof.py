@@ -36,7 +36,7 @@ from pulumi_policy import (
 from .assumers import admissions
 from .attachments import admin_policy_name, attached_arns
 from .documents import is_unknown
-from .metadata import IAM_GUIDE, guarded_stack
+from .metadata import IAM_GUIDE, guarded
 from .permissions import COMPUTE_ACTIONS, ESCALATION_ACTIONS
 from .resources import MANAGED_POLICY_TYPE, ROLE_TYPE, allowlist, known_text, read, stack_account
 from .text import clipped, shown
@@ -202,7 +202,8 @@ def check_cross_account_not_admin(args: StackValidationArgs, report_violation: R
 
 
 POLICIES = [
-    guarded_stack(
+    guarded(
+        stack=True,
         name="iam-stack-no-outsider-assumes-role",
         description=(
             "Proves with the IAM evaluation engine, over the whole stack, that no principal of an account "
@@ -218,7 +219,8 @@ POLICIES = [
         ),
         url=f"{IAM_GUIDE}/reference_policies_evaluation-logic-cross-account.html",
     ),
-    guarded_stack(
+    guarded(
+        stack=True,
         name="iam-stack-cross-account-role-not-admin",
         description=(
             "Proves with the IAM evaluation engine that no role another account may assume is admin-equivalent "

@@ -31,7 +31,7 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from .metadata import guarded, guarded_stack
+from .metadata import guarded
 from .resources import AWS_PROVIDER_TYPE, UNKNOWN, allowed_account_ids, provider_name
 from .text import shown
 
@@ -100,7 +100,8 @@ POLICIES = [
         ),
         url=_PROVIDERS_URL,
     ),
-    guarded_stack(
+    guarded(
+        stack=True,
         name="aws-provider-allowed-account-ids",
         description=(
             "Checks that every AWS provider in the stack (explicit or default) sets a non-empty "

@@ -27,7 +27,7 @@ from pulumi_policy import (
 )
 
 from .documents import Statement, arn_matches, is_unknown
-from .metadata import S3_GUIDE, guarded, guarded_stack
+from .metadata import S3_GUIDE, guarded
 from .resources import (
     BUCKET_POLICY_TYPE,
     BUCKET_TYPES,
@@ -268,7 +268,8 @@ POLICIES = [
         ),
         url=f"{S3_GUIDE}/access-control-block-public-access.html",
     ),
-    guarded_stack(
+    guarded(
+        stack=True,
         name="s3-bucket-public-access-blocked",
         description=(
             "Checks that every bucket with a policy or a public ACL in the stack also has a "
