@@ -23,6 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from inspect import isawaitable
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import pulumi_policy.policy as sdk
@@ -94,10 +95,11 @@ def _validated(self: Any, response: Any, policy: Any, level: Any, args: Any) -> 
         response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=error.reason or ""))
 
 
-def _levelled(self: Any, kind: type) -> list[tuple[Any, Any]]:
-    """The policies of `kind` that are not disabled, with the level their diagnostics carry.
+def _levelled(self: Any, kind: type) -> list[tuple[Any, Any, Any]]:
+    """The policies of `kind` that are not disabled, with the level their diagnostics carry and their config.
 
-    Worked out again only when Configure has replaced the SDK's table of configured levels.
+    Worked out again only when Configure has replaced the SDK's tables of levels and configs. Each config is
+    handed out read-only instead of as the SDK's fresh copy per call: the same values, nothing can change them.
     """
     configured = self._PolicyAnalyzerServicer__policy_pack_config_enforcement_level
     cached = getattr(self, "_guardrails_levels", None)
@@ -108,8 +110,10 @@ def _levelled(self: Any, kind: type) -> list[tuple[Any, Any]]:
         for policy in self._PolicyAnalyzerServicer__policies:
             level = self._get_enforcement_level(policy)
             if level != sdk.EnforcementLevel.DISABLED and isinstance(policy, kind):
-                levelled.append((policy, sdk.EnforcementLevel.MANDATORY if level == sdk.EnforcementLevel.REMEDIATE
-                                 else level))
+                if level == sdk.EnforcementLevel.REMEDIATE:
+                    level = sdk.EnforcementLevel.MANDATORY  # remediated already; what is left is reported
+                config = self._get_policy_config(policy.name)
+                levelled.append((policy, level, None if config is None else MappingProxyType(config)))
         cached[1][kind] = levelled
     return cached[1][kind]
 
@@ -121,12 +125,11 @@ def analyze(self: Any, request: Any, _context: Any) -> Any:
     props, opts = _props(request.properties), self._get_resource_options(request)
     provider, tags = self._get_provider_resource(request), self._PolicyAnalyzerServicer__stack_tags
     with _call_scope():
-        for policy, level in _levelled(self, sdk.ResourceValidationPolicy):
+        for policy, level, config in _levelled(self, sdk.ResourceValidationPolicy):
             if not policy.has_validation():
                 reason = "Policy does not implement validate"
                 response.not_applicable.append(proto.PolicyNotApplicable(policy_name=policy.name, reason=reason))
                 continue
-            config = self._get_policy_config(policy.name)
             args = sdk.ResourceValidationArgs(request.type, props, request.urn, request.name, opts, provider, config,
                                               tags)
             _validated(self, response, policy, level, args)
@@ -159,8 +162,8 @@ def analyze_stack(self: Any, request: Any, _context: Any) -> Any:
     response = proto.AnalyzeResponse()
     resources, tags = _stack_resources(self, request), self._PolicyAnalyzerServicer__stack_tags
     with _call_scope():
-        for policy, level in _levelled(self, sdk.StackValidationPolicy):
-            args = sdk.StackValidationArgs(resources, self._get_policy_config(policy.name), tags)
+        for policy, level, config in _levelled(self, sdk.StackValidationPolicy):
+            args = sdk.StackValidationArgs(resources, config, tags)
             _validated(self, response, policy, level, args)
     return response
 
