@@ -61,17 +61,19 @@ def open_account(stack: str, account: Account, settings: StackSettings, endpoint
     Raises `CannotVerifyError` for missing credentials, an unknown profile, an unreachable endpoint, a refused
     `AssumeRole`, or credentials of another account (naming both accounts).
     """
+    def sts(session: boto3.Session) -> BaseClient:
+        return session.client("sts", region_name=account.region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+
     source = _source(settings)
     with refusing(f"stack {stack}: cannot use {source}"):
         session = _base_session(settings, account.region, base)
         if settings.assume_role_arn:
-            sts = session.client("sts", region_name=account.region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
-            credentials = sts.assume_role(RoleArn=settings.assume_role_arn, RoleSessionName=SESSION_NAME)["Credentials"]
+            credentials = sts(session).assume_role(RoleArn=settings.assume_role_arn,
+                                                   RoleSessionName=SESSION_NAME)["Credentials"]
             session = boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
                                     aws_secret_access_key=credentials["SecretAccessKey"],
                                     aws_session_token=credentials["SessionToken"], region_name=account.region)
-        sts = session.client("sts", region_name=account.region, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
-        identity = sts.get_caller_identity()
+        identity = sts(session).get_caller_identity()
     if identity["Account"] != account.id:
         raise CannotVerifyError(
             f"stack {stack}: {source} belong to account {identity['Account']}, not to account {account.name} "

@@ -1,11 +1,13 @@
 """The optional auditor role: created where a stack names `auditorPrincipalArn`, read-only, on the stack's pinned
 provider; and the daily workflow's path end to end on moto: CI's identity, the config `verify.profiles` writes,
-each stack's profile assuming its account's auditor role, then `python -m verify`."""
+each stack's profile (or its `assumeRoleArn`) assuming its account's auditor role, then `python -m verify`."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -64,28 +66,52 @@ def test_the_policy_pack_lets_an_auditor_in_only_for_an_allowlisted_principal():
     assert ("iam-trusted-accounts-allowlisted", "auditor-role") in blocked
 
 
-def test_the_workflows_path_reads_each_account_through_its_auditor_role(emulator, tmp_path, monkeypatch, capsys):
-    project = project_copy(tmp_path, lambda text: text + f"  {KEY}: {CI_ROLE}\n")  # each stack names CI's role
+def deployed_with_auditors(emulator, directory: Path, monkeypatch, edit: Callable[[str], str]) -> Path:
+    """A project whose stacks name CI's role as auditor principal (and `edit` more), deployed in a wiped emulator;
+    the environment holds CI's keys only, as `configure-aws-credentials` leaves it."""
+    project = project_copy(directory, lambda text: edit(text) + f"  {KEY}: {CI_ROLE}\n")
     runs = [run_stack(stack, project_dir=project) for stack in ("prod", "dev")]
+    emulator.reset()
     deploy(emulator, shared_model(runs), runs)
     ci = emulator.admin("iam", CI_ACCOUNT, REGION)
     ci.create_user(UserName="ci")
     key = ci.create_access_key(UserName="ci")["AccessKey"]
-    config, notes = aws_config(project)
-    (tmp_path / "aws-config").write_text(config)
     for name in [k for k in os.environ if k.startswith("AWS_")]:
         monkeypatch.delenv(name)
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "aws-config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(directory / "aws-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(directory / "none"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])  # what configure-aws-credentials exports
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+    return project
 
+
+def read_as(project: Path, capsys) -> list[str]:
     code = main(["--project-dir", str(project), "--json"])
-
     report = json.loads(capsys.readouterr().out)
+    assert code == 0, report.get("failures") or report.get("error")
+    return [a["readAs"] for a in report["accounts"]]
+
+
+THROUGH_AUDITORS = [f"arn:aws:sts::{account}:assumed-role/{AUDITOR}/cross-account-access-verify"
+                    for account in (PRODUCTION, DEVELOPMENT)]
+
+
+def test_the_workflows_path_reads_each_account_through_its_auditor_role(emulator, tmp_path, monkeypatch, capsys):
+    project = deployed_with_auditors(emulator, tmp_path, monkeypatch, lambda text: text)
+    config, notes = aws_config(project)
+    (tmp_path / "aws-config").write_text(config)
+
     assert notes == []
-    assert code == 0, report["failures"]
-    assert [a["readAs"] for a in report["accounts"]] == [
-        f"arn:aws:sts::{account}:assumed-role/{AUDITOR}/cross-account-access-verify"
-        for account in (PRODUCTION, DEVELOPMENT)]
+    assert read_as(project, capsys) == THROUGH_AUDITORS
+
+
+def test_a_stacks_assume_role_arn_is_assumed_from_the_ambient_credentials(emulator, tmp_path, monkeypatch, capsys):
+    def assume_auditor(text: str) -> str:
+        account = PRODUCTION if "account: production" in text else DEVELOPMENT
+        kept = [line for line in text.splitlines() if ":profile:" not in line]
+        return "\n".join([*kept, f"  cross-account-access:assumeRoleArn: arn:aws:iam::{account}:role/{AUDITOR}"]) + "\n"
+
+    project = deployed_with_auditors(emulator, tmp_path, monkeypatch, assume_auditor)
+
+    assert read_as(project, capsys) == THROUGH_AUDITORS
