@@ -62,15 +62,16 @@ def preview(stacks: Sequence[str] | None, project_dir: Path, policy_config: Path
 
     from offline.analyzer import Violation
     from preview.pack import PackRun
-    from preview.plan import run_stacks
+    from preview.programs import run_stacks, workers
     from preview.report import build_report
     from preview.scope import choose_stacks
 
-    with PackRun(config_path=policy_config, process=process) as pack, \
+    scope = choose_stacks(project_dir, stacks)
+    with workers(scope.stacks) as programs, PackRun(config_path=policy_config, process=process) as pack, \
             ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-pack") as pool:
-        scope = choose_stacks(project_dir, stacks)
         checks: list[Future[list[Violation]]] = []
-        runs = run_stacks(scope.stacks, project_dir, lambda run: checks.append(pool.submit(pack.check_run, run)))
+        runs = run_stacks(scope.stacks, project_dir, lambda run: checks.append(pool.submit(pack.check_run, run)),
+                          programs)
         note = [] if pack.config_path.exists() else [f"{pack.config_path} not found: the pack ran with its defaults"]
         return build_report(runs, lambda _: [v for check in checks for v in check.result()], project_dir, scope,
                             note)

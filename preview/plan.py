@@ -1,4 +1,4 @@
-"""Run each stack's program under the mock runtime and shape what it registers as `pulumi preview`'s tree.
+"""What each stack's program registers, shaped as `pulumi preview`'s tree (the programs run in `preview.programs`).
 
 The tree is stack → account → component → resource, each resource with the few properties a reviewer
 checks first (role name and session length, policy and group policy names with their effect, bucket,
@@ -7,15 +7,12 @@ the provider's pinned account). It is plain data, so every renderer (terminal, J
 
 from __future__ import annotations
 
-import gc
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from offline.mock_run import StackRun, run_stack
+from offline.mock_run import StackRun
 from offline.resources import PlannedResource
 from preview import deployed
 from preview.values import REDACTED, shown
@@ -57,31 +54,6 @@ class TreeNode:
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "name": self.name, "properties": self.properties,
                 "children": [c.to_dict() for c in self.children]}
-
-
-def run_stacks(stacks: Sequence[str], project_dir: Path,
-               each: Callable[[StackRun], object] | None = None) -> list[StackRun]:
-    """Each stack's program with its real config, handed to `each` as soon as it is done (the pack checks it
-    while the next program runs); the first failure stops the preview as a `ProgramError`.
-
-    The mock runtime makes many short-lived cycles (futures, tasks): the garbage collector is paused while a
-    program runs and collects once after it, instead of scanning the growing heap every few hundred objects.
-    """
-    runs = []
-    for stack in stacks:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            runs.append(run_stack(stack, project_dir=project_dir))
-        except Exception as error:
-            raise ProgramError(stack, error) from error
-        finally:
-            if enabled:
-                gc.enable()
-        gc.collect()
-        if each is not None:
-            each(runs[-1])
-    return runs
 
 
 def _text(value: Any) -> str:

@@ -10,7 +10,7 @@ from access.config import parse_model
 from benchmarks.synthetic import POLICY_CONFIG, grid, model, shape, write_project
 from preview.exit_codes import OK
 from preview.pack import PackRun
-from preview.plan import run_stacks
+from preview.programs import run_stacks
 from preview.report import build_report
 from preview.scope import choose_stacks
 
