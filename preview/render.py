@@ -63,6 +63,8 @@ def role_lines(role: RoleAnalysis, report: Report) -> tuple[list[str], list[str]
     """(what is wrong, the complete answer) for one role, one line each."""
     analysis = report.proof.analysis
     answer = [role.assume_summary(), role.session_summary(analysis.catalogued, analysis.catalogue_date)]
+    if role.refused:
+        answer.insert(1, role.refused_summary())
     if role.wildcards:
         answer.append("wildcard grants, which will also cover actions AWS adds later: " + "; ".join(role.wildcards))
     answer.append(f"{role.asked:,} assume questions ({role.evaluated:,} evaluated, the rest refused by construction) "

@@ -208,6 +208,16 @@ class Assumer:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A known principal whose own policies reach the role (or whom the intent names) and who is refused under every
+    condition case, with why (the explanation of its last case)."""
+
+    label: str
+    arn: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Access:
     """What a session may do: these actions on this resource, under these condition cases (empty: all of them)."""
 
@@ -222,6 +232,7 @@ class RoleAnalysis:
 
     role: RoleEstate
     assumers: list[Assumer] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)  # evaluated known principals, refused throughout
     asked: int = 0  # (caller, condition case) questions answered about assuming it
     evaluated: int = 0  # of which evaluated with the engine (the rest decided by construction)
     partitions: tuple[str, ...] = ()  # the condition cases of the trust
@@ -241,6 +252,12 @@ class RoleAnalysis:
         names = [a.label + (f" [{' or '.join(a.conditions)}]" if a.conditions else "") for a in self.assumers]
         return "may assume: " + "; ".join([*names, "nobody else"] if names else ["nobody"])
 
+    def refused_summary(self, limit: int = 10) -> str:
+        """`refused although their policies reach it: Theresa (Testers): denied: explicit Deny in ...`."""
+        shown = [f"{r.label}: {r.why}" for r in self.refused[:limit]]
+        more = [f"and {len(self.refused) - limit:,} more"] if len(self.refused) > limit else []
+        return "refused although their policies reach it: " + "; ".join(shown + more) if shown else ""
+
     def session_summary(self, catalogued: int, date: str) -> str:
         """`6 actions on ...; s3:ListAllMyBuckets on *; nothing else of N catalogued actions (catalogue of D)`."""
         parts = [f"{_some(a.actions, 6)} on {a.resource}" + (f" [{' or '.join(a.conditions)}]" if a.conditions else "")
@@ -254,6 +271,8 @@ class RoleAnalysis:
             "role": self.name, "arn": self.role.arn, "account": self.role.account,
             "mayAssume": [{"principal": a.label, "arn": a.arn, "kind": a.kind, "conditions": list(a.conditions)}
                           for a in self.assumers],
+            "refusedCount": len(self.refused),
+            "refused": [{"principal": r.label, "arn": r.arn, "why": r.why} for r in self.refused[:50]],
             "questions": self.asked, "evaluated": self.evaluated, "conditionCases": list(self.partitions),
             "session": [{"resource": a.resource, "actionCount": len(a.actions), "actions": list(a.actions[:50]),
                          "conditions": list(a.conditions)} for a in self.session],
@@ -871,6 +890,8 @@ class Analyser:
             if allowed_under:
                 everywhere = len(allowed_under) == len(parts)
                 result.assumers.append(Assumer(label, arn, kind, () if everywhere else tuple(allowed_under)))
+            elif kind in ("user", "role"):
+                result.refused.append(Refusal(label, arn, decision.explain()))
 
         def expectation(allowed: bool | None, why: str, account: str) -> Callable[[Partition], tuple[bool | None, str]]:
             def expect(partition: Partition) -> tuple[bool | None, str]:
@@ -1099,7 +1120,7 @@ class Analyser:
                 for resource in resources.get(service, ()):
                     bucket = f"bucket:{resource.bucket.name}" if resource.bucket is not None else ""
                     if any(sources[i][1] in ("identity", bucket) and tests[i](resource.arn) for i in allows) or \
-                            resource.arn in homes:
+                            not homes.get(resource.arn, frozenset()).isdisjoint(names):
                         ask(group, resource, names)
         result.session_evaluated = ask.evaluated
         result.findings += [self._session_finding(role, key, entries) for key, entries in ask.pending.items()]

@@ -47,6 +47,7 @@ def test_terminal_and_markdown_say_the_same_verdict(capsys: pytest.CaptureFixtur
     assert "may assume: David (Developers); any other principal of development (111111111111) whose own " \
            "policies allow it; nobody else" in terminal
     assert "s3:ListAllMyBuckets on *; nothing else of" in terminal
+    assert "refused although their policies reach it: Theresa (Testers): denied: explicit Deny" in terminal
     code, markdown, _ = run(capsys, "--markdown")
     assert code == 0 and markdown.startswith("## Offline preview\n\n:white_check_mark: Preview passed")
     assert "#### UpdateApp (arn:aws:iam::999999999999:role/UpdateApp)" in markdown

@@ -94,6 +94,8 @@ def test_the_tutorial_is_exactly_as_intended() -> None:
     assert role.findings == []
     assert role.assume_summary() == ("may assume: David (Developers); any other principal of development "
                                      f"({DEV}) whose own policies allow it; nobody else")
+    assert role.refused_summary() == ("refused although their policies reach it: Theresa (Testers): denied: explicit "
+                                      "Deny in statement 0 of policy group Testers: deny-assume")
     session = role.session_summary(analysis.catalogued, analysis.catalogue_date)
     assert session.startswith(f"session: s3:GetBucketLocation, s3:ListBucket on {BUCKET} [over TLS]; s3:DeleteObject, "
                               f"s3:GetObject, s3:PutObject on {BUCKET}/* [over TLS]; s3:ListAllMyBuckets on *; "
