@@ -23,15 +23,15 @@ def role_lines(role: RoleAnalysis, report: VerifyReport) -> tuple[list[str], lis
     """(what is wrong, the complete answer) for one role, one line each."""
     analysis = report.analysis
     answer = [role.assume_summary(), role.session_summary(analysis.catalogued, analysis.catalogue_date)]
-    return [f.text() for f in role.findings], answer + role.notes
+    return [f.text() for f in report.counted(role.findings)], answer + role.notes
 
 
 def _roles(report: VerifyReport) -> list[RoleAnalysis]:
-    return sorted(report.analysis.roles, key=lambda r: (not r.findings, r.name))
+    return sorted(report.analysis.roles, key=lambda r: (not report.counted(r.findings), r.name))
 
 
 def _notes(report: VerifyReport) -> list[str]:
-    return report.notes + report.analysis.notes
+    return report.notes + report.reader_notes + report.analysis.notes
 
 
 def to_json(result: VerifyReport | CannotVerifyError) -> str:

@@ -5,6 +5,7 @@ Kept apart from rendering so the terminal, JSON and Markdown outputs cannot disa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,29 @@ class AccountRead:
                 "buckets": self.buckets}
 
 
+# An assumed-role session (`arn:aws:sts::<id>:assumed-role/<name>/<session>`) acts as its role, whatever its path.
+_SESSION = re.compile(r"arn:(aws[\w-]*):sts::(\d{12}):assumed-role/([^/]+)/")
+
+
+def reads_as(caller_arn: str, principal_arn: str) -> bool:
+    """Whether `principal_arn` (a user or role of the estate) is the identity whose credentials read its account."""
+    session = _SESSION.match(caller_arn)
+    if session is None:
+        return principal_arn == caller_arn
+    partition, account, role = session.groups()
+    return principal_arn.startswith(f"arn:{partition}:iam::{account}:role/") and principal_arn.endswith(f"/{role}")
+
+
+def _is_reader(finding: Finding, readers: list[str]) -> bool:
+    """A finding that only says the reading identity itself may assume a role its account is trusted by.
+
+    The stack names that identity as its account's administrator (`profile` / `assumeRoleArn`); a trust naming
+    the account (`:root`) delegates to exactly those administrators, who could grant themselves the role anyway.
+    Any other principal the model does not know, administrator or not, stays a finding."""
+    return (finding.kind == "assume" and finding.granted and not finding.promised and bool(finding.arn)
+            and any(reads_as(reader, finding.arn) for reader in readers))
+
+
 @dataclass
 class VerifyReport:
     accounts: list[AccountRead]
@@ -53,8 +77,23 @@ class VerifyReport:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def _readers(self) -> list[str]:
+        return [a.caller_arn for a in self.accounts]
+
+    def counted(self, findings: list[Finding]) -> list[Finding]:
+        """The findings that count: all but what the reading identities themselves may assume."""
+        return [f for f in findings if not _is_reader(f, self._readers)]
+
+    @property
     def findings(self) -> list[Finding]:
-        return self.analysis.findings
+        return self.counted(self.analysis.findings)
+
+    @property
+    def reader_notes(self) -> list[str]:
+        """What the reading identities may assume, said once each instead of counted as findings."""
+        return [f"{f.principal} ({f.arn}) may assume {f.role}: it is the identity this account was read as, the "
+                f"stack's administrator, to whom the trust's account principal delegates; not counted"
+                for f in self.analysis.findings if _is_reader(f, self._readers)]
 
     @property
     def failures(self) -> list[str]:
@@ -67,7 +106,7 @@ class VerifyReport:
 
     def summary(self) -> str:
         roles = self.analysis.roles
-        wrong = sum(bool(r.findings) for r in roles)
+        wrong = sum(bool(self.counted(r.findings)) for r in roles)
         accounts = ", ".join(f"{a.name} ({a.id})" for a in self.accounts)
         verdict = "FAILED" if self.failures else "passed"
         return (f"Verification {verdict}: {len(roles)} role(s) analysed on the live accounts {accounts}, {wrong} not "
@@ -81,7 +120,7 @@ class VerifyReport:
             "accounts": [a.to_dict() for a in self.accounts],
             "access": self.analysis.to_dict(),
             "drift": [d.to_dict() for d in self.drift],
-            "notes": self.notes + self.analysis.notes,
+            "notes": self.notes + self.reader_notes + self.analysis.notes,
             "exitCode": self.exit_code,
         }
 

@@ -140,3 +140,26 @@ def test_profiles_of_the_wrong_accounts_are_refused(emulator, seeded, tmp_path):
     (line,) = done.stderr.splitlines()
     assert DEVELOPMENT in line and PRODUCTION in line
     assert seeded["development-admin"][1] not in done.stderr
+
+
+def test_the_administrator_verify_reads_as_is_noted_not_counted_and_any_other_is_a_finding(emulator, seeded, tmp_path):
+    """The stack's administrator (the profile verify reads Development as) may assume UpdateApp through the trust's
+    account principal: that is the delegation `:root` means, said once. Another administrator is still named."""
+    iam = client(emulator.endpoint, "iam", DEVELOPMENT)
+    iam.attach_user_policy(UserName="admin", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+    done = run_verify(tmp_path, emulator.endpoint, seeded)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert any("admin" in line and "the identity this account was read as" in line
+               for line in done.stdout.splitlines())
+
+    iam.create_user(UserName="Eve")
+    iam.attach_user_policy(UserName="Eve", PolicyArn="arn:aws:iam::aws:policy/AdministratorAccess")
+
+    done = run_verify(tmp_path, emulator.endpoint, seeded)
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    failures = [line for line in done.stdout.splitlines() if line.startswith("UpdateApp: ")]
+    assert any("Eve" in line and "may assume it" in line for line in failures)
+    assert not any("user/admin" in line or line.startswith("UpdateApp: admin") for line in failures)

@@ -13,6 +13,7 @@ from verify.drift import document_difference
 from verify.errors import CannotVerifyError, redact, refusing
 from verify.live import read_account
 from verify.normalise import normalise
+from verify.report import reads_as
 
 TRUST = {"Version": "2012-10-17", "Statement": [
     {"Sid": "Dev", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
@@ -132,3 +133,15 @@ def test_access_key_ids_never_reach_a_message():
         raise ValueError("The access key AKIAIOSFODNN7EXAMPLE is\nnot valid")
     assert str(refused.value) == "stack prod: The access key [access key] is not valid"
     assert redact("x" * 500).endswith("...") and len(redact("x" * 500)) == 300
+
+
+@pytest.mark.parametrize(("caller", "principal", "expected"), [
+    ("arn:aws:iam::111111111111:user/admin", "arn:aws:iam::111111111111:user/admin", True),
+    ("arn:aws:iam::111111111111:user/admin", "arn:aws:iam::111111111111:user/administrator", False),
+    ("arn:aws:sts::111111111111:assumed-role/auditor/ci", "arn:aws:iam::111111111111:role/ops/auditor", True),
+    ("arn:aws:sts::111111111111:assumed-role/auditor/ci", "arn:aws:iam::222222222222:role/auditor", False),
+    ("arn:aws:sts::111111111111:assumed-role/auditor/ci", "arn:aws:iam::111111111111:role/not-auditor", False),
+    ("arn:aws:sts::111111111111:assumed-role/auditor/ci", "arn:aws:iam::111111111111:user/auditor", False),
+])
+def test_the_reading_identity_is_recognised_as_its_user_or_role(caller, principal, expected):
+    assert reads_as(caller, principal) is expected
