@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from access.bounds import shown
 from access.config import ConfigError, parse_model, read_model_file
 from access.model import AccessModel
+from access.yaml_source import YamlSourceError, load_yaml_file
 
 PROJECT = "cross-account-access"
 ACCOUNT_KEY = f"{PROJECT}:account"
@@ -53,11 +52,9 @@ def stack_files(project_dir: Path) -> dict[str, Path]:
 
 def stack_account(path: Path) -> str:
     """The account a stack file deploys ("" when the file is too large, unreadable or names none)."""
-    if path.stat().st_size > MAX_STACK_FILE_BYTES:
-        return ""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = load_yaml_file(path, MAX_STACK_FILE_BYTES)  # strict: a key given twice is not silently merged
+    except YamlSourceError:
         return ""
     config = data.get("config") if isinstance(data, dict) else None
     account = config.get(ACCOUNT_KEY) if isinstance(config, dict) else None

@@ -83,3 +83,12 @@ def test_cli_says_when_the_model_cannot_be_read(tmp_path: Path, capsys: pytest.C
     (tmp_path / "Pulumi.prod.yaml").write_text("config: {}\n")
     assert stacks.main(["--check", "--project-dir", str(tmp_path)]) == 2
     assert "cross-account-access:model" in capsys.readouterr().err
+
+
+def test_a_stack_file_naming_its_account_twice_deploys_no_account(tmp_path):
+    """Strict YAML: `account` given twice is not silently the last one; the file is named as deploying nothing."""
+    path = tmp_path / "Pulumi.twice.yaml"
+    path.write_text("config:\n  cross-account-access:account: production\n"
+                    "  cross-account-access:account: development\n")
+
+    assert stacks.stack_account(path) == ""
