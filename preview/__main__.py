@@ -22,8 +22,12 @@ from offline.pack_process import PackProcess, PolicyPackError
 from preview.exit_codes import BROKEN
 
 if TYPE_CHECKING:
+    from contextlib import ExitStack
+    from multiprocessing.pool import Pool
+
     from preview.plan import ProgramError
     from preview.report import Report
+    from preview.scope import Scope
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MAX_ERROR = 300
@@ -57,24 +61,43 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def preview(stacks: Sequence[str] | None, project_dir: Path, policy_config: Path | None = None,
             process: PackProcess | None = None) -> Report:
     """Run the programs while the pack boots, each stack checked by the pack as soon as its program is done, and
-    analyse while the pack finishes."""
+    analyse while the pack finishes.
+
+    Up to two stacks (the tutorial) the pack's client connects first, while this process reads the model and
+    imports the SDK; with more, the program workers are forked first, before the client's gRPC channel exists.
+    """
     from concurrent.futures import Future, ThreadPoolExecutor
+    from contextlib import ExitStack
 
-    from offline.analyzer import Violation
+    from access.stacks import stack_files
     from preview.pack import PackRun
-    from preview.programs import run_stacks, workers
-    from preview.report import build_report
-    from preview.scope import choose_stacks
 
-    scope = choose_stacks(project_dir, stacks)
-    with workers(scope.stacks) as programs, PackRun(config_path=policy_config, process=process) as pack, \
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-pack") as pool:
+    with ExitStack() as contexts:
+        scope = programs = None
+        if len(stacks or stack_files(project_dir)) > 2:
+            scope, programs = _fork_workers(contexts, project_dir, stacks)
+        pack = contexts.enter_context(PackRun(config_path=policy_config, process=process))
+        from offline.analyzer import Violation
+        from preview.programs import run_stacks
+        from preview.report import build_report
+        from preview.scope import choose_stacks
+
+        scope = scope or choose_stacks(project_dir, stacks)
+        pool = contexts.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="policy-pack"))
         checks: list[Future[list[Violation]]] = []
         runs = run_stacks(scope.stacks, project_dir, lambda run: checks.append(pool.submit(pack.check_run, run)),
                           programs)
         note = [] if pack.config_path.exists() else [f"{pack.config_path} not found: the pack ran with its defaults"]
         return build_report(runs, lambda _: [v for check in checks for v in check.result()], project_dir, scope,
                             note)
+
+
+def _fork_workers(contexts: ExitStack, project_dir: Path, stacks: Sequence[str] | None) -> tuple[Scope, Pool | None]:
+    from preview.programs import workers
+    from preview.scope import choose_stacks
+
+    scope = choose_stacks(project_dir, stacks)
+    return scope, contexts.enter_context(workers(scope.stacks))
 
 
 def _one_line(error: BaseException) -> str:

@@ -517,9 +517,9 @@ class _Actions:
         self._sets: dict[int, _ActionSet] = {}
         self._interned: dict[tuple[bool, tuple[str, ...]], _ActionSet] = {}
 
-    @property
+    @cached_property
     def count(self) -> int:
-        return len(self.catalogue.actions)
+        return sum(len(actions) for actions in self.catalogue.services.values())
 
     @property
     def services(self) -> Iterable[str]:
