@@ -20,7 +20,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import ExitStack, suppress
 from pathlib import Path
 from types import FrameType
@@ -31,24 +31,26 @@ EXIT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def _die_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` asking the kernel to SIGKILL the child when its parent dies (Linux), or None.
+# Run first in the child: ask the kernel for SIGKILL when the parent dies, then become the pack. The setting
+# survives execve, so no `preexec_fn` is needed: that would force a plain fork() of a multi-threaded parent
+# (gRPC's threads and fork handlers), which can crash the child before it runs anything.
+_LAUNCHER = (
+    "import ctypes,os,sys\n"
+    f"ctypes.CDLL(None).prctl({PR_SET_PDEATHSIG}, {int(signal.SIGKILL)}, 0, 0, 0)\n"
+    "if os.getppid() != int(sys.argv[1]): os._exit(1)  # the parent died before prctl: no signal will come\n"
+    "os.execv(sys.executable, [sys.executable, *sys.argv[2:]])\n"
+)
+
+
+def _dying_with_parent(command: list[str]) -> list[str]:
+    """`command` (a Python command line) started through the launcher on Linux from the main thread, else as is.
 
     Only from the main thread: the kernel sends the signal when the *thread* that forked the child ends, so
     a pack started from a worker thread would die with that thread.
     """
     if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
-        return None
-    import ctypes  # only here: not every caller needs it, and the preview imports this module first thing
-
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    parent = os.getpid()
-
-    def preexec() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # the parent died before prctl: no signal will come
-            os._exit(1)
-    return preexec
+        return command
+    return [command[0], "-c", _LAUNCHER, str(os.getpid()), *command[1:]]
 
 
 class PolicyPackError(RuntimeError):
@@ -92,14 +94,13 @@ class PackProcess:
             self._previous_handlers = {sig: signal.signal(sig, self._exit_on_signal) for sig in EXIT_SIGNALS}
         # -u: the SDK writes the port to stdout without flushing it, and stdout is not a terminal here.
         self._process = subprocess.Popen(
-            [self.python, "-u", str(self.pack_dir)],
+            _dying_with_parent([self.python, "-u", str(self.pack_dir)]),
             cwd=self.pack_dir,
             env=self.env,
             stdin=subprocess.DEVNULL,
             stdout=self._stdout,
             stderr=self._stderr,
             process_group=0 if self._previous_handlers else None,
-            preexec_fn=_die_with_parent(),
         )
 
     def _exit_on_signal(self, signum: int, _frame: FrameType | None) -> None:
