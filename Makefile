@@ -30,10 +30,12 @@ rehearse: $(INSTALLED)
 verify: $(INSTALLED)
 	$(PY) -m verify
 
-## bench: the speed figures of the policy pack and the preview
+## bench: the speed figures of the engine, the policy pack, the preview and live verification
 bench: $(INSTALLED)
+	$(PY) benchmarks/engine_bench.py
 	$(PY) benchmarks/policypack_bench.py
 	$(PY) benchmarks/preview_bench.py
+	$(PY) benchmarks/verify_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
