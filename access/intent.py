@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from access.documents import BUCKET_ACTIONS, OBJECT_ACTIONS
 from access.model import AccessModel, Group, Role
-from policypack.iameval.analysis import Grant, RoleIntent, principal_key
+from policypack.iameval.role_intent import Grant, RoleIntent, principal_key
 
 LIST_ALL_BUCKETS = "s3:ListAllMyBuckets"
 

@@ -16,7 +16,8 @@ from access.intent import intent_of
 from access.model import AccessModel
 from offline.mock_run import StackRun
 from offline.stack_config import SECRET_PLACEHOLDER
-from policypack.iameval.analysis import Analyser, Analysis
+from policypack.iameval.analysis import Analyser
+from policypack.iameval.results import Analysis
 from preview.deployed import build_estate
 from preview.scope import LeftOut, Scope
 

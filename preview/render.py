@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any, TextIO
 
 from offline.analyzer import Violation
-from policypack.iameval.analysis import RoleAnalysis
+from policypack.iameval.results import RoleAnalysis
 from preview.exit_codes import BROKEN
 from preview.plan import ProgramError, TreeNode
 from preview.report import Report, violation_stack

@@ -14,7 +14,7 @@ from typing import Any
 
 from offline.analyzer import Violation
 from offline.mock_run import StackRun
-from policypack.iameval.analysis import Finding
+from policypack.iameval.results import Finding
 from preview.exit_codes import FAILED, OK
 from preview.plan import TreeNode, plan_tree
 from preview.proof import Proof, prove

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Mapping
 
 from access.intent import intent_of
 from access.model import AccessModel, Role
-from policypack.iameval.analysis import Analyser, Analysis
+from policypack.iameval.analysis import Analyser
 from policypack.iameval.estate import Estate
+from policypack.iameval.results import Analysis
 from verify.live import Document, LiveAccount
 
 EXTERNAL_ID = "sts:externalid"

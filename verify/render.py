@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TextIO
 
-from policypack.iameval.analysis import RoleAnalysis
+from policypack.iameval.results import RoleAnalysis
 from preview.exit_codes import BROKEN
 from verify.errors import CannotVerifyError
 from verify.report import VerifyReport

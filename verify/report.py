@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from policypack.iameval.analysis import Analysis, Finding
+from policypack.iameval.results import Analysis, Finding
 from preview.exit_codes import FAILED, OK
 from verify.drift import Drift
 from verify.live import LiveAccount

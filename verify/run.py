@@ -15,7 +15,7 @@ from access.config import ConfigError, load_stack
 from access.model import AccessModel, Account, StackSettings
 from offline.mock_run import StackRun, run_stack
 from offline.stack_config import StackConfig
-from policypack.iameval.analysis import Analysis
+from policypack.iameval.results import Analysis
 from verify.access import judge_access
 from verify.credentials import AccountSession, open_account
 from verify.desired import Desired, desired_state

@@ -6,7 +6,7 @@ from typing import Any
 
 from access.config import parse_model
 from access.intent import intent_of, may_assume, members
-from policypack.iameval.analysis import Grant
+from policypack.iameval.role_intent import Grant
 
 DEV, PROD = "111111111111", "999999999999"
 ROLE = f"arn:aws:iam::{PROD}:role/UpdateApp"

@@ -10,8 +10,8 @@ import pytest
 
 from access.aws_managed import MANAGED_POLICIES, managed_policy
 from offline.mock_run import StackRun
-from policypack.iameval.analysis import Analysis, Assumer, Finding, RoleAnalysis
 from policypack.iameval.estate import RoleEstate
+from policypack.iameval.results import Analysis, Assumer, Finding, RoleAnalysis
 from preview import render
 from preview.plan import TreeNode, plan_tree
 from preview.proof import Proof

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from offline.mock_run import StackRun
-from policypack.iameval.analysis import RoleAnalysis
+from policypack.iameval.results import RoleAnalysis
 from preview.exit_codes import FAILED, OK
 from preview.report import Report
 from tests.conftest import run_with_model

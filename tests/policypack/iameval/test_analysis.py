@@ -9,8 +9,9 @@ import pytest
 
 from access.aws_managed import managed_policy
 from policypack.iameval import parse_policy
-from policypack.iameval.analysis import Grant, RoleIntent, analyse, outsider_account, principal_key
+from policypack.iameval.analysis import analyse, outsider_account
 from policypack.iameval.estate import AccountEstate, BucketEstate, Estate, Principal, RoleEstate
+from policypack.iameval.role_intent import Grant, RoleIntent, principal_key
 
 DEV, PROD = "111111111111", "999999999999"
 ROLE = f"arn:aws:iam::{PROD}:role/UpdateApp"
