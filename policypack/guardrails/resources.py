@@ -44,7 +44,6 @@ IDENTITY_LIMITS = {
     "aws:iam/groupPolicy:GroupPolicy": SizeLimit(5_120, "a group's inline policies"),
     "aws:iam/userPolicy:UserPolicy": SizeLimit(2_048, "a user's inline policies"),
 }
-IDENTITY_POLICY_TYPES = frozenset(IDENTITY_LIMITS)
 ROLE_INLINE_LIMIT = IDENTITY_LIMITS["aws:iam/rolePolicy:RolePolicy"]
 # A trust policy may hold 2,048 characters by default and 4,096 with a quota increase: documents are parsed up to
 # the hard maximum, and the validity rule compares them with the organisation's configured quota.
