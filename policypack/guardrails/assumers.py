@@ -29,7 +29,9 @@ _SET_BY_AWS = (
     "aws:viaawsservice", "aws:resource", "kms:calleraccount", "kms:viaservice", "aws:federatedprovider",
 )  # fmt: skip
 _ELSEWHERE = "guardrails-outsider"
-_ADMIN_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+# Allow * on *: the policy each probing caller holds in its own account, and what the stack proof reads an
+# AWS-managed administrator policy as.
+ADMIN_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,7 @@ def _contexts(document: PolicyDocument) -> Iterator[dict[str, str]]:
 def _admin_policy() -> Any:
     from iameval import parse_policy
 
-    return parse_policy("its own administrator policy", _ADMIN_DOCUMENT)
+    return parse_policy("its own administrator policy", ADMIN_DOCUMENT)
 
 
 def _unnamed_account(named: set[str]) -> str:

@@ -33,7 +33,7 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from .assumers import admissions
+from .assumers import ADMIN_DOCUMENT, admissions
 from .attachments import admin_policy_name, attached_arns
 from .documents import is_unknown
 from .metadata import IAM_GUIDE, guarded
@@ -49,7 +49,6 @@ _ROLE_ATTACHMENTS = {
     "aws:iam/policyAttachment:PolicyAttachment": "roles",
     "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "roleName",
 }
-_ADMIN = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 _PROBE = "guardrails-probe"
 _UNKNOWN_ACCOUNT = "000000000001"  # a provider pinned to several accounts (or none) leaves the role's unknown
 
@@ -105,7 +104,7 @@ def _holds(resource: PolicyResource, field: str, role: PolicyResource, role_name
 def _policy_document(arn: str, by_arn: Mapping[str, PolicyResource]) -> Any:
     """The document an attached ARN stands for: an AWS-managed administrator policy, or a Policy of the stack."""
     if admin_policy_name(arn):
-        return _ADMIN
+        return ADMIN_DOCUMENT
     policy = by_arn.get(arn) or by_arn.get(arn.rsplit("/", 1)[-1])
     return read(policy.props, "policy") if policy is not None else None
 
