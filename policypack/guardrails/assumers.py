@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .documents import Condition, PolicyDocument, arn_account, is_account_id, parse_document
+from .documents import Condition, PolicyDocument, is_account_id, parse_document, principal_account
 
 _ACCOUNT_TEXT = re.compile(r"\b\d{12}\b")
 # Keys AWS sets from who the caller is and where the request comes from: a caller cannot choose their values.
@@ -70,7 +70,7 @@ def accounts_named(document: PolicyDocument) -> set[str]:
     found: set[str] = set()
     for statement in document.statements:
         for value in (*statement.aws_principals(), *(v for c in statement.conditions for v in c.values)):
-            account = value if is_account_id(value) else arn_account(value)
+            account = principal_account(value)
             found.update([account] if is_account_id(account) else _ACCOUNT_TEXT.findall(value)[:1])
     return found
 
