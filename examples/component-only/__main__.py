@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pulumi
-import pulumi_aws as aws
 
 # The components live in the project two levels up; a program elsewhere would install or vendor them instead.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from components.trusted_account import (  # after the path above
+from components.providers import account_provider  # after the path above
+from components.trusted_account import (
     AccountUsers,
     AccountUsersArgs,
     GroupRoleAccess,
@@ -36,9 +36,7 @@ region = config.get("region") or "us-east-1"
 
 def pinned(name: str, account_id: str) -> pulumi.ResourceOptions:
     """Each account's resources through a provider that refuses any other account's credentials."""
-    provider = aws.Provider(name, allowed_account_ids=[account_id], region=region,
-                            profile=config.get(f"{name}Profile"))
-    return pulumi.ResourceOptions(providers=[provider])
+    return pulumi.ResourceOptions(providers=[account_provider(name, account_id, region, config.get(f"{name}Profile"))])
 
 
 production, development = pinned("production", production_id), pinned("development", development_id)
