@@ -120,10 +120,9 @@ def _managed_policies(resources: Iterable[PolicyResource], own: str | None) -> d
     return found
 
 
-def _identity(role: PolicyResource, resources: list[PolicyResource], own: str | None) -> list[Any]:
+def _identity(role: PolicyResource, resources: list[PolicyResource], by_arn: Mapping[str, PolicyResource]) -> list[Any]:
     """Every identity document the stack gives the role (documents, not yet parsed)."""
     name = known_text(role.props, "name") or role.name
-    by_arn = _managed_policies(resources, own)
     inline = read(role.props, "inlinePolicies")
     documents = [item.get("policy") for item in inline if isinstance(item, Mapping)] if isinstance(inline, list) else []
     arns = list(attached_arns(ROLE_TYPE, role.props))
@@ -137,12 +136,12 @@ def _identity(role: PolicyResource, resources: list[PolicyResource], own: str | 
     return [document for document in documents if document is not None]
 
 
-def _boundary(role: PolicyResource, resources: list[PolicyResource], own: str | None) -> tuple[bool, Any]:
+def _boundary(role: PolicyResource, by_arn: Mapping[str, PolicyResource]) -> tuple[bool, Any]:
     """(readable, document): the role's permissions boundary, None when it has none."""
     arn = known_text(role.props, "permissionsBoundary")
     if read(role.props, "permissionsBoundary") is None:
         return True, None
-    document = _policy_document(arn, _managed_policies(resources, own)) if arn else None
+    document = _policy_document(arn, by_arn) if arn else None
     return document is not None, document
 
 
@@ -181,15 +180,18 @@ def _escalation(role_arn: str, own: str, identity: tuple[str, ...], boundary: st
 def check_cross_account_not_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Rule iam-stack-cross-account-role-not-admin: see the policy description."""
     resources = list(args.resources)
+    managed: dict[str | None, dict[str, PolicyResource]] = {}  # the stack's managed policies, per account
     for role, own, trust in _roles(args):
         arn = _role_arn(role, own)
         foreign = admissions(trust, arn, own)
         if not foreign:
             continue
-        readable, boundary = _boundary(role, resources, own)
+        if own not in managed:
+            managed[own] = _managed_policies(resources, own)
+        readable, boundary = _boundary(role, managed[own])
         if not readable or (boundary is not None and _text(boundary) is None):
             continue
-        identity = tuple(text for text in map(_text, _identity(role, resources, own)) if text is not None)
+        identity = tuple(text for text in map(_text, _identity(role, resources, managed[own])) if text is not None)
         why = _escalation(arn, own or arn.split(":")[4], identity, _text(boundary) if boundary is not None else None)
         if why:
             accounts = ", ".join(sorted({admission.account for admission in foreign})[:5])
