@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from access.bounds import shown
-from access.config import ConfigError, parse_model, read_model_file
+from access.config import PROJECT, ConfigError, parse_model, read_model_file
 from access.model import AccessModel
 from access.yaml_source import YamlSourceError, load_yaml_file
 
-PROJECT = "cross-account-access"
 ACCOUNT_KEY = f"{PROJECT}:account"
 MAX_STACK_FILE_BYTES = 64 * 1024
 PROJECT_DIR = Path(__file__).resolve().parent.parent
