@@ -62,8 +62,7 @@ def _role_arn(role: PolicyResource, own: str | None) -> str:
 def _trust(role: PolicyResource) -> str | None:
     """The role's trust document as JSON text, when fully known."""
     value = read(role.props, "assumeRolePolicy")
-    text = value if isinstance(value, str) else json.dumps(value) if isinstance(value, Mapping) else None
-    return None if text is None or is_unknown(text) else text
+    return _text(value) if isinstance(value, str | Mapping) else None
 
 
 def _roles(args: StackValidationArgs) -> Iterable[tuple[PolicyResource, str | None, str]]:
