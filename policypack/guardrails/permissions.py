@@ -72,7 +72,7 @@ COMPUTE_ACTIONS = (
 
 def _every(kind: str, resource: str) -> bool:
     """Whether a Resource pattern covers every IAM `kind` (role, user, policy, group) of its account or more."""
-    if resource == "*" or is_wildcard_account(arn_account(resource)):
+    if _any_account(resource):
         return True
     parts = resource.split(":", 5)
     return len(parts) == 6 and parts[2] in ("iam", "*") and arn_matches(parts[5], f"{kind}/guardrails-probe")
@@ -140,8 +140,9 @@ def check_full_admin(args: ResourceValidationArgs, report_violation: ReportViola
                 report_violation(f"{source.where(statement)} {problem}.")
 
 
-def _any_role(resource: str) -> bool:
-    """Resource "*" or a wildcard account: every role that trusts the caller's account, wherever it lives."""
+def _any_account(resource: str) -> bool:
+    """Resource "*" or a wildcard account: for sts:AssumeRole, every role that trusts the caller's account,
+    wherever it lives."""
     return resource == "*" or is_wildcard_account(arn_account(resource))
 
 
@@ -164,7 +165,7 @@ def check_assume_any_role(args: ResourceValidationArgs, report_violation: Report
         if statement.resource_element == "NotResource":
             wide = ["NotResource"]
         else:
-            wide = [shown(r) for r in statement.resources if not is_unknown(r) and _any_role(r)]
+            wide = [shown(r) for r in statement.resources if not is_unknown(r) and _any_account(r)]
         if wide:
             report_violation(
                 f"{source.where(statement)} allows sts:AssumeRole on {', '.join(wide[:3])}: any role, in any "
