@@ -58,6 +58,7 @@ BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s
 CONFIG_KEY = _pattern(r"[A-Za-z][\w-]*")
 # AWS CLI profile names as they appear in ~/.aws/config and in the sign-in outputs (and a Markdown code fence).
 PROFILE = _pattern(r"[\w+=,.@-]{1,64}")
+PROFILE_RULE = "is not an AWS CLI profile name (at most 64 letters, digits and +=,.@_-)"
 # Tags: AWS allows letters of any script, digits, spaces and _.:/=+-@ (keys 128, values 256 characters).
 TAG_KEY = re.compile(r"[\w .:/=+\-@]{1,128}")
 TAG_VALUE = re.compile(r"[\w .:/=+\-@]{0,256}")
@@ -159,6 +160,9 @@ def _exact_arn(pattern: re.Pattern[str], rule: str) -> Callable[[str, str], None
     return check
 
 
+_policy_arn = _exact_arn(ARN_IAM_POLICY, "is not an IAM policy ARN")
+
+
 def _unique(items: Iterable[T], key: str, field: str, scope: Callable[[T], str] = lambda _: "",
             config_key: str = "", why: str = "") -> None:
     """Refuse a second item with the same `field` (within the same `scope`, e.g. the same account)."""
@@ -194,8 +198,7 @@ def _account(key: str, raw: object) -> Account:
         name=node.text("name", IAM_NAME, "must be a name of letters, digits and +=,.@_-", required=True),
         id=account_id,
         region=node.text("region", REGION, "is not an AWS region name like us-east-1", required=True),
-        cli_profile=node.text("cliProfile", PROFILE, "is not an AWS CLI profile name (at most 64 letters, digits "
-                                                     "and +=,.@_-)"),
+        cli_profile=node.text("cliProfile", PROFILE, PROFILE_RULE),
     )
 
 
@@ -296,8 +299,7 @@ def _role(key: str, raw: object, accounts: Mapping[str, Account], buckets: Mappi
         external_id_secret=node.text("externalIdSecret", CONFIG_KEY,
                                      "is not a config key name (the stack secret holding the ExternalId)"),
         max_session_duration=duration,
-        permissions_boundary_arn=_optional(node, "permissionsBoundaryArn",
-                                           _exact_arn(ARN_IAM_POLICY, "is not an IAM policy ARN")),
+        permissions_boundary_arn=_optional(node, "permissionsBoundaryArn", _policy_arn),
         trust_actions=trust_actions or ("sts:AssumeRole",),
         tags=tuple(sorted(tags.items())),
         group_policy_suffix=_group_policy_suffix(node, name, account),
@@ -364,7 +366,7 @@ def _group(key: str, raw: object, accounts: Mapping[str, Account], roles: Mappin
         can_assume=can_assume,
         denied=denied,
         members=node.strings("members", _matches(IAM_NAME, "is not a valid IAM user name")),
-        managed_policy_arns=node.strings("managedPolicyArns", _exact_arn(ARN_IAM_POLICY, "is not an IAM policy ARN")),
+        managed_policy_arns=node.strings("managedPolicyArns", _policy_arn),
         create=node.get("create", bool, False),
         create_members=node.get("createMembers", bool, False),
     )
@@ -443,8 +445,7 @@ def parse_stack_settings(config: Mapping[str, Any], model: AccessModel,
             external_ids[role.name] = value
     return StackSettings(
         account=account,
-        profile=node.text("profile", PROFILE, "is not an AWS CLI profile name (at most 64 letters, digits and "
-                                              "+=,.@_-)"),
+        profile=node.text("profile", PROFILE, PROFILE_RULE),
         assume_role_arn=_optional(node, "assumeRoleArn", _exact_arn(
             ARN_IAM_ROLE, "is not an IAM role ARN (arn:aws:iam::<12 digits>:role/<name>)")),
         auditor_principal_arn=_optional(node, "auditorPrincipalArn", _exact_arn(
