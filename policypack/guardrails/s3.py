@@ -142,9 +142,10 @@ def _unset_flags(block: PolicyResource | ResourceValidationArgs) -> list[str]:
 
 def check_block_complete(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     """Rule s3-public-access-block-complete: see the policy description."""
-    if args.resource_type in BLOCK_TYPES and _unset_flags(args):
+    unset = _unset_flags(args) if args.resource_type in BLOCK_TYPES else []
+    if unset:
         report_violation(
-            f"the public access block leaves {', '.join(_unset_flags(args))} off, so a policy or ACL can still "
+            f"the public access block leaves {', '.join(unset)} off, so a policy or ACL can still "
             "make the bucket public. Set all four settings to true."
         )
 
@@ -206,7 +207,9 @@ def _opening(resource: PolicyResource) -> str | None:
 
 def check_public_access_blocked(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Rule s3-bucket-public-access-blocked: see the policy description."""
-    blocks = [r for r in args.resources if r.resource_type == BUCKET_PUBLIC_ACCESS_BLOCK_TYPE]
+    blocks = [  # each block's bucket keys and unset flags, read once for every bucket it is compared with
+        (_bucket_keys(r), _unset_flags(r)) for r in args.resources if r.resource_type == BUCKET_PUBLIC_ACCESS_BLOCK_TYPE
+    ]
     account_blocked = {
         _provider_urn(r)
         for r in args.resources
@@ -219,11 +222,11 @@ def check_public_access_blocked(args: StackValidationArgs, report_violation: Rep
         keys = _bucket_keys(resource)
         if not keys or _provider_urn(resource) in account_blocked:
             continue  # bucket not identifiable yet, or the whole account blocks public access
-        matching = [block for block in blocks if keys & _bucket_keys(block)]
-        if any(not _unset_flags(block) for block in matching):
+        matching = [flags for block_keys, flags in blocks if keys & block_keys]
+        if any(not flags for flags in matching):
             continue
         name = next((key for key in sorted(keys) if not key.startswith("urn:")), resource.name)
-        unset = sorted({flag for block in matching for flag in _unset_flags(block)})
+        unset = sorted({flag for flags in matching for flag in flags})
         if matching:
             problem = f"its BucketPublicAccessBlock leaves {', '.join(unset)} off"
         else:
