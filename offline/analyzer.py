@@ -321,11 +321,14 @@ class PolicyPackAnalyzer:
         )
         self.stub.ConfigureStack(request, timeout=self.rpc_timeout)
 
+    def _request(self, resource: PlannedResource, stack: Sequence[PlannedResource]) -> Any:
+        """The AnalyzeRequest for one resource (Analyze and Remediate take the same), providers looked up in `stack`."""
+        providers = {candidate.urn: candidate for candidate in stack}
+        return analyzer_pb2.AnalyzeRequest(**self._described(resource, providers))
+
     def analyze(self, resource: PlannedResource, stack: Sequence[PlannedResource] = ()) -> list[Violation]:
         """Analyze one resource; its provider's type/name/URN/properties come from `stack` when it is there."""
-        providers = {candidate.urn: candidate for candidate in stack}
-        request = analyzer_pb2.AnalyzeRequest(**self._described(resource, providers))
-        reply = self.stub.Analyze(request, timeout=self.rpc_timeout)
+        reply = self.stub.Analyze(self._request(resource, stack), timeout=self.rpc_timeout)
         return self._violations(reply, {resource.urn: resource}, default=resource)
 
     def analyze_stack(self, resources: Sequence[PlannedResource]) -> list[Violation]:
@@ -346,9 +349,7 @@ class PolicyPackAnalyzer:
 
     def remediate(self, resource: PlannedResource, stack: Sequence[PlannedResource] = ()) -> list[Remediation]:
         """Remediate one resource, as the CLI does before Analyze for policies configured as "remediate"."""
-        providers = {candidate.urn: candidate for candidate in stack}
-        request = analyzer_pb2.AnalyzeRequest(**self._described(resource, providers))
-        reply = self.stub.Remediate(request, timeout=self.rpc_timeout)
+        reply = self.stub.Remediate(self._request(resource, stack), timeout=self.rpc_timeout)
         return [
             Remediation(item.policyName, json_format.MessageToDict(item.properties), item.diagnostic)
             for item in reply.remediations
