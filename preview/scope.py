@@ -40,8 +40,6 @@ class Scope:
 
     stacks: tuple[str, ...]
     pairing: StackPairing
-    requested: bool  # --stacks was given
-    files: tuple[str, ...] = ()  # every stack file of the project
     models: dict[str, AccessModel] = field(default_factory=dict)  # by the model path in config, as parsed here
 
     def strangers(self) -> list[str]:
@@ -51,9 +49,8 @@ class Scope:
 
     def duplicates(self) -> list[str]:
         """Stack files of an account another stack file already deploys (the first by name is previewed)."""
-        paired = set(self.pairing.stacks.values()) | set(self.pairing.strangers)
         return [f"stack {stack} deploys an account another stack file deploys too: not previewed"
-                for stack in self.files if stack not in paired and stack not in self.stacks]
+                for stack in self.pairing.repeated if stack not in self.stacks]
 
     def left_out(self, model: AccessModel, previewed: Iterable[str]) -> list[LeftOut]:
         """Model accounts no previewed stack deploys, with the reason."""
@@ -74,8 +71,7 @@ def choose_stacks(project_dir: Path, requested: Sequence[str] | None) -> Scope:
 
     The model is read as the first of those stacks reads it; a model the program would refuse stops here, as
     the program would (a ProgramError naming that stack)."""
-    files = list(stack_files(project_dir))
-    first = requested[0] if requested else (files[0] if files else "")
+    first = requested[0] if requested else next(iter(stack_files(project_dir)), "")
     if not first:
         raise ProgramError("(none)", FileNotFoundError(f"no Pulumi.<stack>.yaml in {project_dir}"))
     try:
@@ -85,5 +81,4 @@ def choose_stacks(project_dir: Path, requested: Sequence[str] | None) -> Scope:
         raise ProgramError(first, error) from error
     pairing = pair_stacks(model, project_dir)
     stacks = tuple(requested) if requested else tuple(pairing.ordered)
-    return Scope(stacks, pairing, bool(requested), tuple(files),
-                 {config.values.get(MODEL_KEY, DEFAULT_MODEL_PATH): model})
+    return Scope(stacks, pairing, {config.values.get(MODEL_KEY, DEFAULT_MODEL_PATH): model})
