@@ -10,8 +10,10 @@ and applies the TLS-only Deny to every object request, so it is removed after it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
+
+from botocore.client import BaseClient
 
 from rehearsal.apply import Applied
 from rehearsal.emulator import Emulator
@@ -42,9 +44,22 @@ def not_checked(applied: list[Applied]) -> list[str]:
             for line in NOT_CHECKED[item.planned.resource.type](item.planned.resource.inputs)]
 
 
-def set_aside_bucket_policies(emulator: Emulator, applied: list[Applied]) -> None:
-    """Remove the applied bucket policies (authorisation still off), for the reason given in `not_checked`."""
+def _bucket_policies(emulator: Emulator, applied: Sequence[Applied]) -> Iterator[tuple[BaseClient, Applied]]:
+    """Each applied bucket policy, with an administrator's S3 client in its account."""
     for item in applied:
         if item.planned.resource.type == BUCKET_POLICY:
-            s3 = emulator.admin("s3", item.planned.account_id, item.planned.region)
-            s3.delete_bucket_policy(Bucket=item.planned.resource.inputs["bucket"])
+            yield emulator.admin("s3", item.planned.account_id, item.planned.region), item
+
+
+def set_aside_bucket_policies(emulator: Emulator, applied: Sequence[Applied]) -> None:
+    """Remove the applied bucket policies (authorisation still off), for the reason given in `not_checked`."""
+    for s3, item in _bucket_policies(emulator, applied):
+        s3.delete_bucket_policy(Bucket=item.planned.resource.inputs["bucket"])
+
+
+def restore_bucket_policies(emulator: Emulator, applied: Sequence[Applied]) -> None:
+    """Put back, byte for byte, the bucket policies set aside before step 3 (one write, authorisation off)."""
+    emulator.disable_authorisation()
+    for s3, item in _bucket_policies(emulator, applied):
+        s3.put_bucket_policy(Bucket=item.planned.resource.inputs["bucket"], Policy=item.planned.document)
+    emulator.enable_authorisation()

@@ -25,7 +25,7 @@ from offline.stack_config import StackConfig
 from rehearsal import prerequisites
 from rehearsal.apply import Applied, apply, plan_calls
 from rehearsal.emulator import Emulator, Keys
-from rehearsal.limits import BUCKET_POLICY
+from rehearsal.limits import restore_bucket_policies
 from rehearsal.transcript import FAIL, PASS, Transcript
 from verify.credentials import AccountSession, open_account
 from verify.errors import CannotVerifyError
@@ -107,20 +107,10 @@ class Verified:
         return 1 if self.report is None else len(self.report.failures)
 
 
-def _restore_bucket_policies(emulator: Emulator, applied: Sequence[Applied]) -> None:
-    """Put back, byte for byte, the bucket policies set aside before step 3 (one write, authorisation off)."""
-    emulator.disable_authorisation()
-    for item in applied:
-        if item.planned.resource.type == BUCKET_POLICY:
-            s3 = emulator.admin("s3", item.planned.account_id, item.planned.region)
-            s3.put_bucket_policy(Bucket=item.planned.resource.inputs["bucket"], Policy=item.planned.document)
-    emulator.enable_authorisation()
-
-
 def verify_rehearsal(emulator: Emulator, configs: Sequence[StackConfig], keys: Mapping[str, Keys],
                      applied: Sequence[Applied]) -> Verified:
     """Verify the rehearsed accounts as `python -m verify` would, with authorisation on, as each auditor."""
-    _restore_bucket_policies(emulator, applied)
+    restore_bucket_policies(emulator, applied)
     try:
         return Verified(build_report(verify(configs, PROJECT_DIR, EmulatedCredentials(emulator.endpoint, keys))))
     except CannotVerifyError as error:
