@@ -30,10 +30,6 @@ def _roles(report: VerifyReport) -> list[RoleAnalysis]:
     return sorted(report.analysis.roles, key=lambda r: (not report.counted(r.findings), r.name))
 
 
-def _notes(report: VerifyReport) -> list[str]:
-    return report.notes + report.reader_notes + report.analysis.notes
-
-
 def to_json(result: VerifyReport | CannotVerifyError) -> str:
     """The whole report (the analysis compact: counts and findings), or why verification could not run."""
     failed = isinstance(result, CannotVerifyError)
@@ -61,7 +57,7 @@ def to_markdown(result: VerifyReport | CannotVerifyError) -> str:
     lines += [f"- :x: {_md(d.line)}" for d in report.drift] or ["None: every managed document is as the program "
                                                                  "would deploy it."]
     lines += ["", "### Accounts read", ""] + [f"- {_md(a.text)}" for a in report.accounts] + [""]
-    lines += [f"> {_md(n)}" for n in _notes(report)]
+    lines += [f"> {_md(n)}" for n in report.all_notes]
     return "\n".join(lines) + "\n"
 
 
@@ -84,7 +80,7 @@ def print_terminal(result: VerifyReport | CannotVerifyError, stream: TextIO | No
     print(f"Drift: {len(report.drift)} document(s)", file=out)
     for drift in report.drift:
         print(f"  {drift.line}", file=out)
-    for note in _notes(report):
+    for note in report.all_notes:
         print(note, file=out)
     for failure in report.failures:
         print(failure, file=out)

@@ -96,6 +96,11 @@ class VerifyReport:
                 for f in self.analysis.findings if _is_reader(f, self._readers)]
 
     @property
+    def all_notes(self) -> list[str]:
+        """Every note, in the order each output gives them: verification's, the readers', the analysis's."""
+        return self.notes + self.reader_notes + self.analysis.notes
+
+    @property
     def failures(self) -> list[str]:
         """Everything that makes verification fail, one line each, every principal, role and document named."""
         return [f.text() for f in self.findings] + [d.line for d in self.drift]
@@ -120,7 +125,7 @@ class VerifyReport:
             "accounts": [a.to_dict() for a in self.accounts],
             "access": self.analysis.to_dict(),
             "drift": [d.to_dict() for d in self.drift],
-            "notes": self.notes + self.reader_notes + self.analysis.notes,
+            "notes": self.all_notes,
             "exitCode": self.exit_code,
         }
 
