@@ -21,8 +21,7 @@ from policypack.iameval.analysis import Analyser
 from policypack.iameval.estate import Estate
 from policypack.iameval.results import Analysis
 from verify.live import Document, LiveAccount
-
-EXTERNAL_ID = "sts:externalid"
+from verify.normalise import EXTERNAL_ID
 
 
 def external_ids_in(trust: Document) -> list[str]:
